@@ -1,0 +1,108 @@
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>
+/// Base of every BatchWords cmdlet: resolves the account context (-Context, else the session's current
+/// one, else the Local backend, connected on first use), cancels Core calls when the pipeline stops
+/// (Ctrl+C), and turns <see cref="BwException"/> into ErrorRecords with a category, the offending value
+/// and what to do.
+/// </summary>
+public abstract class BwCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The accounts to work against. Defaults to the session's current context (Connect-BwAccount).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public BwContext? Context { get; set; }
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+    protected CancellationToken Stopping => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>The context this invocation uses: -Context, then the session's, then Local (started on demand).</summary>
+    protected BwContext ResolveContext()
+    {
+        if (Context is not null) return Context;
+        var current = SessionContext.Current;
+        if (current is not null) return current;
+        WriteVerbose("No account is connected in this session: connecting to the Local backend (Azurite and the BatchWords emulator).");
+        var local = Connections.ConnectLocal(new LocalConnectOptions(), Stopping);
+        SessionContext.Current = local;
+        return local;
+    }
+
+    /// <summary>Runs a Core call to completion on the pipeline thread, honouring Ctrl+C.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> call)
+    {
+        try { return call(Stopping).GetAwaiter().GetResult(); }
+        catch (OperationCanceledException) when (Stopping.IsCancellationRequested) { throw new PipelineStoppedException(); }
+    }
+
+    /// <summary>Runs a Core call that returns nothing.</summary>
+    protected void Run(Func<CancellationToken, Task> call) => Run<bool>(async ct => { await call(ct).ConfigureAwait(false); return true; });
+
+    /// <summary>
+    /// Streams a Core sequence on the pipeline thread, so WriteObject/WriteProgress/WriteError can be called
+    /// for each item as it arrives (Core does the parallel work; the cmdlet only reports it).
+    /// </summary>
+    protected IEnumerable<T> Stream<T>(IAsyncEnumerable<T> source)
+    {
+        var enumerator = source.GetAsyncEnumerator(Stopping);
+        try
+        {
+            while (true)
+            {
+                bool hasNext;
+                try { hasNext = enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult(); }
+                catch (OperationCanceledException) when (Stopping.IsCancellationRequested) { throw new PipelineStoppedException(); }
+                if (!hasNext) yield break;
+                yield return enumerator.Current;
+            }
+        }
+        finally
+        {
+            enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Writes a non-terminating error for one failed item; the cmdlet goes on with the others.</summary>
+    protected void WriteError(BwException error) => WriteError(ToErrorRecord(error));
+
+    /// <summary>Stops the cmdlet with the error (statement-terminating).</summary>
+    protected void ThrowTerminatingError(BwException error) => ThrowTerminatingError(ToErrorRecord(error));
+
+    /// <summary>Builds an ErrorRecord from a Core failure: id, category, target and recommended action.</summary>
+    protected static ErrorRecord ToErrorRecord(BwException error)
+    {
+        var record = new ErrorRecord(error, error.ErrorId, ToCategory(error.Kind), error.Target);
+        if (error.RecommendedAction is not null)
+            record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.RecommendedAction };
+        return record;
+    }
+
+    /// <summary>An error record for bad input detected by the cmdlet itself.</summary>
+    protected static ErrorRecord InvalidArgument(string errorId, string message, object? target, string recommendedAction)
+        => ToErrorRecord(new BwException(BwErrorKind.InvalidArgument, errorId, message, target, recommendedAction));
+
+    internal static ErrorCategory ToCategory(BwErrorKind kind) => kind switch
+    {
+        BwErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        BwErrorKind.InvalidData => ErrorCategory.InvalidData,
+        BwErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        BwErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+        BwErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        BwErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
+        BwErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+        BwErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
+        BwErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+        BwErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+        BwErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        BwErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        BwErrorKind.ReadError => ErrorCategory.ReadError,
+        BwErrorKind.WriteError => ErrorCategory.WriteError,
+        BwErrorKind.TaskFailed => ErrorCategory.InvalidResult,
+        _ => ErrorCategory.NotSpecified,
+    };
+}
