@@ -137,10 +137,28 @@ function Invoke-Build {
     if (-not $IsWindows) {
         [IO.File]::SetUnixFileMode([IO.Path]::Combine($payload, 'batchwords-worker'), [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
     }
-    $samples = [IO.Path]::Combine($Root, 'BatchWords.PowerShell', 'Samples')
-    if ([IO.Directory]::Exists($samples)) { Copy-Tree $samples ([IO.Path]::Combine($ModuleDir, 'samples')) }
+    Copy-Tree ([IO.Path]::Combine($Root, 'BatchWords.PowerShell', 'Samples')) ([IO.Path]::Combine($ModuleDir, 'samples'))
+    Build-Help
+
 
     Write-Step "Module ready: $ModuleDir"
+}
+
+function Build-Help {
+    # Help is generated from the markdown pages and the built cmdlets' own metadata (HelpBuilder.ps1),
+    # in a separate runspace so the build session does not keep the module imported.
+    Write-Step 'Generating help (MAML) from BatchWords.PowerShell/Help/*.md'
+    $helpSource = [IO.Path]::Combine($Root, 'BatchWords.PowerShell', 'Help')
+    $ps = [PowerShell]::Create()
+    try {
+        $null = $ps.AddScript(". '$([IO.Path]::Combine($helpSource, 'HelpBuilder.ps1'))'
+            Import-Module '$([IO.Path]::Combine($ModuleDir, 'BatchWords.psd1'))' -ErrorAction Stop
+            Build-BwHelp -MarkdownDirectory '$helpSource' -ModuleName BatchWords -OutputDirectory '$([IO.Path]::Combine($ModuleDir, 'en-US'))'")
+        $result = $ps.Invoke()
+        if ($ps.HadErrors -or $ps.Streams.Error.Count) { throw ($ps.Streams.Error | ForEach-Object { $_.ToString() }) -join [Environment]::NewLine }
+        $Host.UI.WriteLine("    $result")
+    }
+    finally { $ps.Dispose() }
 }
 
 function Invoke-Test {

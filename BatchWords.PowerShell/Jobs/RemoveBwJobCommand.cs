@@ -1,0 +1,41 @@
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>Deletes jobs with their tasks and task files. Asks first unless -Force.</summary>
+[Cmdlet(VerbsCommon.Remove, "BwJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(string))]
+public sealed class RemoveBwJobCommand : BwCmdlet
+{
+    private readonly HashSet<string> _done = new(StringComparer.OrdinalIgnoreCase);
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("JobId")]
+    [ValidateNotNullOrEmpty]
+    public string[] Id { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var id in Id)
+        {
+            // Piping a job's tasks binds the same JobId once per task: delete it once.
+            if (!_done.Add(id)) continue;
+            if (!ShouldProcess($"job '{id}'", "Delete Batch job and its tasks")) continue;
+            if (!Force && !ShouldContinue($"Delete job '{id}' with all its tasks and their files?", "Remove-BwJob")) continue;
+            var context = ResolveContext();
+            try
+            {
+                WriteVerbose($"DELETE /jobs/{id}");
+                Run(ct => new JobOperations(context).DeleteJobAsync(id, ct));
+                if (PassThru) WriteObject(id);
+            }
+            catch (BwException e) { WriteError(e); }
+        }
+    }
+}

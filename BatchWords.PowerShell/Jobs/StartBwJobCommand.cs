@@ -1,0 +1,70 @@
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>
+/// Creates the job (if absent) and one top-N task per input file piped from Publish-BwInput; each task
+/// downloads its input through the read SAS and uploads {stem}_OUTPUT{ext} to the output container
+/// through the task's output files. Emits one BwTask per task.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "BwJob", SupportsShouldProcess = true)]
+[OutputType(typeof(BwTask))]
+public sealed class StartBwJobCommand : BwCmdlet
+{
+    private readonly List<BwInputFile> _inputs = new();
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string JobId { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [PoolIdTransformation]
+    [ValidateNotNullOrEmpty]
+    public string Pool { get; set; } = "";
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public BwInputFile[] InputFile { get; set; } = Array.Empty<BwInputFile>();
+
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int Top { get; set; } = 3;
+
+    [Parameter]
+    [ValidateSet("tutorial", "letters")]
+    public string Rule { get; set; } = "tutorial";
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string OutputContainer { get; set; } = "output";
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string TaskIdPrefix { get; set; } = "topNtask";
+
+    [Parameter]
+    [ValidateRange(-1, 100)]
+    public int MaxTaskRetryCount { get; set; }
+
+    [Parameter]
+    public TimeSpan? MaxWallClockTime { get; set; }
+
+    protected override void ProcessRecord() => _inputs.AddRange(InputFile);
+
+    protected override void EndProcessing()
+    {
+        if (_inputs.Count == 0) return;
+        if (!ShouldProcess($"job '{JobId}' on pool '{Pool}' ({_inputs.Count} task(s), top {Top})", "Create Batch job and tasks")) return;
+        var context = ResolveContext();
+        var submission = new JobSubmission
+        {
+            JobId = JobId, PoolId = Pool, Inputs = _inputs, Top = Top, Rule = Rule, OutputContainer = OutputContainer,
+            TaskIdPrefix = TaskIdPrefix, MaxTaskRetryCount = MaxTaskRetryCount, MaxWallClockTime = MaxWallClockTime, Log = WriteVerbose,
+        };
+        JobSubmissionResult result;
+        try { result = Run(ct => new JobOperations(context).SubmitAsync(submission, ct)); }
+        catch (BwException e) { ThrowTerminatingError(e); return; }
+        foreach (var failure in result.Failures) WriteError(failure);
+        WriteObject(result.Tasks, enumerateCollection: true);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>Deletes pools (their nodes and everything on them). Asks first unless -Force.</summary>
+[Cmdlet(VerbsCommon.Remove, "BwPool", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(string))]
+public sealed class RemoveBwPoolCommand : BwCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PoolId")]
+    [ValidateNotNullOrEmpty]
+    public string[] Id { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var id in Id)
+        {
+            if (!ShouldProcess($"pool '{id}'", "Delete Batch pool")) continue;
+            if (!Force && !ShouldContinue($"Delete pool '{id}' and every node in it?", "Remove-BwPool")) continue;
+            var context = ResolveContext();
+            try
+            {
+                WriteVerbose($"DELETE /pools/{id}");
+                Run(ct => new PoolOperations(context).DeletePoolAsync(id, ct));
+                if (PassThru) WriteObject(id);
+            }
+            catch (BwException e) { WriteError(e); }
+        }
+    }
+}

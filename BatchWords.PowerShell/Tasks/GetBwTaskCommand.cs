@@ -1,0 +1,32 @@
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>Gets the tasks of a job (all, one, or those matching an OData filter).</summary>
+[Cmdlet(VerbsCommon.Get, "BwTask")]
+[OutputType(typeof(BwTask))]
+public sealed class GetBwTaskCommand : BwCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [ValidateNotNullOrEmpty]
+    public string JobId { get; set; } = "";
+
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? TaskId { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Filter { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var context = ResolveContext();
+        try
+        {
+            foreach (var task in Stream(new JobOperations(context).GetTasksAsync(JobId, TaskId, Filter, Stopping))) WriteObject(task);
+        }
+        catch (BwException e) { WriteError(e); }
+    }
+}

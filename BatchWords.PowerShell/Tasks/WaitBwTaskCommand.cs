@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>
+/// Waits until tasks complete, with progress, and emits each task in its final state as it finishes.
+/// "completed" is not success: a failed task also produces a non-terminating error with its exit code and
+/// the end of its stderr. At the timeout the cmdlet stops with an error naming the unfinished tasks.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Wait, "BwTask", DefaultParameterSetName = ByTaskSet)]
+[OutputType(typeof(BwTask))]
+public sealed class WaitBwTaskCommand : BwCmdlet
+{
+    private const string ByTaskSet = "ByTask";
+    private const string ByJobSet = "ByJob";
+
+    // Job id -> awaited task ids; an empty set means every task of the job.
+    private readonly Dictionary<string, HashSet<string>> _awaited = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _jobOrder = new();
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByJobSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByTaskSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string JobId { get; set; } = "";
+
+    [Parameter(Mandatory = true, ParameterSetName = ByTaskSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] TaskId { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    protected override void ProcessRecord()
+    {
+        if (!_awaited.TryGetValue(JobId, out var ids))
+        {
+            _awaited[JobId] = ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            _jobOrder.Add(JobId);
+        }
+        if (ParameterSetName == ByJobSet) ids.Clear();
+        else foreach (var id in TaskId) ids.Add(id);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (Timeout <= TimeSpan.Zero)
+        {
+            ThrowTerminatingError(InvalidArgument("InvalidTimeout", $"A timeout of {Timeout} is not allowed.", Timeout, "Pass a positive -Timeout such as 00:20:00."));
+            return;
+        }
+        var context = ResolveContext();
+        var clock = Stopwatch.StartNew();
+        var activityId = 1;
+        foreach (var jobId in _jobOrder)
+        {
+            var remaining = Timeout - clock.Elapsed;
+            var request = new WaitRequest
+            {
+                JobId = jobId,
+                TaskIds = _awaited[jobId].Count > 0 ? _awaited[jobId] : null,
+                Timeout = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1),
+                Log = WriteVerbose,
+            };
+            var activity = $"Waiting for the tasks of job '{jobId}'";
+            try
+            {
+                foreach (var e in Stream(new TaskWaiter(context).WaitAsync(request, Stopping)))
+                {
+                    switch (e)
+                    {
+                        case WaitProgress p:
+                            WriteProgress(new ProgressRecord(activityId, activity,
+                                $"{p.Succeeded} succeeded, {p.Failed} failed, {p.Running} running, {p.Active} waiting (of {p.Total}); {clock.Elapsed:hh\\:mm\\:ss} of {Timeout:hh\\:mm\\:ss}")
+                            { PercentComplete = p.Total == 0 ? 100 : p.Completed * 100 / p.Total });
+                            break;
+                        case TaskFinished f:
+                            if (!f.Task.Succeeded) WriteError(TaskFailure(f));
+                            WriteObject(f.Task);
+                            break;
+                    }
+                }
+            }
+            catch (BwException e) { ThrowTerminatingError(e); }
+            finally
+            {
+                WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+            activityId++;
+        }
+    }
+
+    private static ErrorRecord TaskFailure(TaskFinished finished)
+    {
+        var task = finished.Task;
+        var how = task.ExitCode is { } code ? $"exit code {code}" : "no exit code";
+        var message = $"Task '{task.TaskId}' of job '{task.JobId}' failed ({how}{(task.FailureCode is null ? "" : $", {task.FailureCode}")})"
+            + (task.FailureMessage is null ? "." : $": {task.FailureMessage}")
+            + (finished.StderrTail is null ? "" : $"\nstderr:\n{finished.StderrTail}");
+        return ToErrorRecord(new BwException(BwErrorKind.TaskFailed, "TaskFailed", message, task,
+            $"Read the whole log with Get-BwTaskLog -JobId {task.JobId} -TaskId {task.TaskId} -Stream Stderr."));
+    }
+}

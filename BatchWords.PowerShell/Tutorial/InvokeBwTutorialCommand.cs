@@ -1,0 +1,201 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>
+/// The Azure Batch Python tutorial in one call, composed from the same cmdlets a user pipes together
+/// (New-BwContainer, Publish-BwInput, New-BwPool, Start-BwJob, Wait-BwTask, Receive-BwOutput,
+/// Remove-BwContainer, Remove-BwJob, Remove-BwPool), printing the original's milestones. Job and pool
+/// deletion go through ShouldProcess (-Confirm) instead of the original's yes/no prompts.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "BwTutorial", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(BwTutorialResult))]
+public sealed class InvokeBwTutorialCommand : BwCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int Top { get; set; } = 3;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string PoolId { get; set; } = "BatchWordsTutorialPool";
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JobId { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int NodeCount { get; set; } = 1;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Destination { get; set; }
+
+    [Parameter]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    [Parameter]
+    public SwitchParameter KeepPool { get; set; }
+
+    [Parameter]
+    public SwitchParameter KeepJob { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var files = ResolveInputs();
+        if (files is null) return;
+        var jobId = JobId ?? $"BatchWordsTutorialJob-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+        var destination = GetUnresolvedProviderPathFromPSPath(Destination ?? "batchwords-output");
+        if (!ShouldProcess($"{files.Count} file(s) on pool '{PoolId}', job '{jobId}'", "Run the Batch top-N words tutorial")) return;
+
+        var started = DateTime.Now;
+        var clock = Stopwatch.StartNew();
+        var context = ResolveContext();
+        Say($"Sample start: {started:yyyy-MM-dd HH:mm:ss}");
+        Say("");
+
+        Step("New-BwContainer", new Hashtable { ["Name"] = new[] { "application", "input", "output" }, ["Context"] = context });
+
+        foreach (var file in files) Say($"Uploading file {file} to container [input]...");
+        var inputs = Step("Publish-BwInput", new Hashtable { ["Container"] = "input", ["LiteralPath"] = files.ToArray(), ["Force"] = true, ["Context"] = context });
+
+        Say($"Creating pool [{PoolId}]...");
+        var pool = Step("New-BwPool", new Hashtable { ["Id"] = PoolId, ["NodeCount"] = NodeCount, ["Context"] = context });
+        if (pool.Count == 0) { Fail("The pool could not be created or reused; see the error above."); return; }
+
+        Say($"Creating job [{jobId}]...");
+        Say($"Adding {inputs.Count} tasks to job [{jobId}]...");
+        var tasks = Step("Start-BwJob", new Hashtable { ["JobId"] = jobId, ["Pool"] = PoolId, ["InputFile"] = inputs.Select(i => i.BaseObject).ToArray(), ["Top"] = Top, ["Context"] = context });
+
+        Say($"Monitoring all tasks for 'Completed' state, timeout in {Timeout}...");
+        var finished = tasks.Count == 0 ? new List<PSObject>() : Step("Wait-BwTask", new Hashtable { ["JobId"] = jobId, ["TaskId"] = tasks.Select(t => ((BwTask)t.BaseObject).TaskId).ToArray(), ["Timeout"] = Timeout, ["Context"] = context }).ToList();
+        var final = finished.Select(t => (BwTask)t.BaseObject).ToList();
+        var failedCount = final.Count(t => !t.Succeeded);
+        if (final.Count == tasks.Count && tasks.Count > 0)
+            Say(failedCount == 0
+                ? "  Success! All tasks reached the 'Completed' state within the specified timeout period."
+                : $"  All tasks reached the 'Completed' state within the specified timeout period; {failedCount} of them failed (see the errors).");
+
+        var downloaded = new Dictionary<string, string>(StringComparer.Ordinal);
+        var succeededBlobs = final.Where(t => t.Succeeded && t.OutputBlobName is not null).Select(t => t.OutputBlobName!).ToArray();
+        if (succeededBlobs.Length > 0)
+        {
+            foreach (var file in Step("Receive-BwOutput", new Hashtable { ["Container"] = "output", ["BlobName"] = succeededBlobs, ["Destination"] = destination, ["Force"] = true, ["Context"] = context }))
+            {
+                var info = (FileInfo)file.BaseObject;
+                downloaded[info.Name] = info.FullName;
+                Say($"  Downloaded blob {info.Name} from container [output] to {info.FullName}");
+            }
+            Say("  Download complete!");
+        }
+
+        // The application container stays while the pool is kept: nodes that join later download the
+        // worker from it (deleting it under a live pool broke the original; azure-batch-samples#165).
+        Say("Deleting containers...");
+        var containers = KeepPool ? new[] { "input", "output" } : new[] { "input", "output", "application" };
+        Step("Remove-BwContainer", new Hashtable { ["Name"] = containers, ["Force"] = true, ["Confirm"] = false, ["Context"] = context });
+
+        Say("");
+        Say($"Sample end: {DateTime.Now:yyyy-MM-dd HH:mm:ss}");
+        Say($"Elapsed time: {clock.Elapsed:hh\\:mm\\:ss\\.fff}");
+        Say("");
+
+        if (!KeepJob && ShouldProcess($"job '{jobId}'", "Delete Batch job"))
+            Step("Remove-BwJob", new Hashtable { ["Id"] = new[] { jobId }, ["Force"] = true, ["Confirm"] = false, ["Context"] = context });
+        if (!KeepPool && ShouldProcess($"pool '{PoolId}'", "Delete Batch pool"))
+            Step("Remove-BwPool", new Hashtable { ["Id"] = new[] { PoolId }, ["Force"] = true, ["Confirm"] = false, ["Context"] = context });
+
+        foreach (var task in final)
+        {
+            var outputPath = task.OutputBlobName is not null && downloaded.TryGetValue(task.OutputBlobName, out var p) ? p : null;
+            IReadOnlyList<WordCount> words = Array.Empty<WordCount>();
+            if (outputPath is not null)
+            {
+                try { words = TopWordsFile.Parse(outputPath); }
+                catch (BwException e) { WriteError(e); }
+            }
+            WriteObject(new BwTutorialResult
+            {
+                TaskId = task.TaskId,
+                Input = task.InputPath ?? task.InputBlobName ?? "",
+                Succeeded = task.Succeeded,
+                ExitCode = task.ExitCode,
+                TopWords = words,
+                OutputPath = outputPath,
+            });
+        }
+    }
+
+    /// <summary>The input files: -Path (wildcards resolved by the provider), else the sample texts shipped with the module.</summary>
+    private List<string>? ResolveInputs()
+    {
+        var result = new List<string>();
+        if (Path is null)
+        {
+            var samples = System.IO.Path.Combine(MyInvocation.MyCommand.Module?.ModuleBase ?? "", "samples");
+            if (Directory.Exists(samples)) result.AddRange(Directory.GetFiles(samples, "*.txt").OrderBy(f => f, StringComparer.Ordinal));
+            if (result.Count == 0)
+            {
+                ThrowTerminatingError(InvalidArgument("NoSampleTexts", $"No -Path was given and the module has no sample texts in '{samples}'.", samples, "Pass -Path with the text files to count."));
+                return null;
+            }
+            return result;
+        }
+        foreach (var path in Path)
+        {
+            try
+            {
+                var resolved = GetResolvedProviderPathFromPSPath(path, out _);
+                result.AddRange(resolved.Where(File.Exists));
+                foreach (var dir in resolved.Where(Directory.Exists)) result.AddRange(Directory.GetFiles(dir, "*.txt").OrderBy(f => f, StringComparer.Ordinal));
+            }
+            catch (ItemNotFoundException)
+            {
+                WriteError(InvalidArgument("InputNotFound", $"Cannot find '{path}'.", path, "Check the path; wildcards such as ./data/*.txt are allowed."));
+            }
+        }
+        if (result.Count == 0)
+        {
+            ThrowTerminatingError(InvalidArgument("NoInputs", "None of the given paths names a file.", Path, "Pass -Path with existing text files."));
+            return null;
+        }
+        return result;
+    }
+
+    /// <summary>Runs one cmdlet of the module in this runspace, forwarding its streams as they arrive.</summary>
+    private List<PSObject> Step(string command, Hashtable parameters)
+    {
+        using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddCommand(command).AddParameters(parameters);
+        if (MyInvocation.BoundParameters.ContainsKey("Verbose")) ps.AddParameter("Verbose", true);
+        ps.Streams.Error.DataAdded += (_, e) => WriteError(ps.Streams.Error[e.Index]);
+        ps.Streams.Warning.DataAdded += (_, e) => WriteWarning(ps.Streams.Warning[e.Index].Message);
+        ps.Streams.Verbose.DataAdded += (_, e) => WriteVerbose(ps.Streams.Verbose[e.Index].Message);
+        ps.Streams.Progress.DataAdded += (_, e) => WriteProgress(ps.Streams.Progress[e.Index]);
+        ps.Streams.Information.DataAdded += (_, e) => WriteInformation(ps.Streams.Information[e.Index]);
+        try
+        {
+            return ps.Invoke().Where(o => o is not null).ToList();
+        }
+        catch (RuntimeException e) when (e is not PipelineStoppedException)
+        {
+            // A step's terminating error (a timeout, a missing pool) ends the tutorial with that error.
+            ThrowTerminatingError(e.ErrorRecord);
+            throw;
+        }
+    }
+
+    /// <summary>A milestone line, shown by the host like Write-Host and kept in the information stream.</summary>
+    private void Say(string text)
+        => WriteInformation(new HostInformationMessage { Message = text }, new[] { "PSHOST", "BatchWordsTutorial" });
+
+    private void Fail(string message)
+        => ThrowTerminatingError(ToErrorRecord(new BwException(BwErrorKind.InvalidOperation, "TutorialStopped", message, null, "Fix the error above and run Invoke-BwTutorial again.")));
+}

@@ -1,0 +1,49 @@
+namespace BatchWords;
+
+/// <summary>How New-BwPool came by the pool it returns.</summary>
+public enum PoolProvisioning
+{
+    /// <summary>The pool did not exist and was created.</summary>
+    Created,
+    /// <summary>A compatible pool with that id existed and is reused (the tutorial's "next step").</summary>
+    Reused,
+    /// <summary>Read with Get-BwPool; nothing was created.</summary>
+    Existing,
+}
+
+/// <summary>A Batch pool as the cmdlets show it. Holds no secret (the start task's SAS URLs are not kept).</summary>
+public sealed class BwPool
+{
+    public required string Id { get; init; }
+
+    /// <summary>The same value as <see cref="Id"/>, so pools bind to -PoolId by property name.</summary>
+    public string PoolId => Id;
+
+    public string? State { get; init; }
+    public string? AllocationState { get; init; }
+    public string? VmSize { get; init; }
+    public int TargetNodes { get; init; }
+    public int CurrentNodes { get; init; }
+    public int TaskSlotsPerNode { get; init; }
+
+    /// <summary>publisher/offer/sku of the node image.</summary>
+    public string? Image { get; init; }
+    public string? NodeAgentSkuId { get; init; }
+
+    /// <summary>The container holding the program the start task installs (the tutorial's "application").</summary>
+    public string? ApplicationContainer { get; init; }
+
+    /// <summary>File name of the program installed into $AZ_BATCH_NODE_SHARED_DIR on each node.</summary>
+    public string? Program { get; init; }
+
+    /// <summary>Node count per node state (idle, running, starttaskfailed, ...), when nodes were listed.</summary>
+    public IReadOnlyDictionary<string, int> NodeStates { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Containers the pool's start task downloads from; deleting them breaks nodes that join later.</summary>
+    public IReadOnlyList<string> StartTaskContainers { get; init; } = Array.Empty<string>();
+
+    public PoolProvisioning Provisioning { get; init; }
+    public DateTimeOffset? CreationTime { get; init; }
+
+    public override string ToString() => Id;
+}

@@ -1,0 +1,16 @@
+namespace BatchWords;
+
+/// <summary>What Invoke-BwTutorial reports per task: its input, its top words and where the output landed.</summary>
+public sealed class BwTutorialResult
+{
+    public required string TaskId { get; init; }
+    public required string Input { get; init; }
+    public bool Succeeded { get; init; }
+    public int? ExitCode { get; init; }
+    public IReadOnlyList<WordCount> TopWords { get; init; } = Array.Empty<WordCount>();
+
+    /// <summary>The downloaded {stem}_OUTPUT{ext} file; null when the task failed.</summary>
+    public string? OutputPath { get; init; }
+
+    public override string ToString() => $"{TaskId}: {string.Join(", ", TopWords)}";
+}

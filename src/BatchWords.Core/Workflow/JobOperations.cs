@@ -1,0 +1,244 @@
+using BatchWords.Batch;
+
+namespace BatchWords;
+
+/// <summary>
+/// Jobs of top-N tasks: create the job (if absent) and one task per input file through CreateTasks
+/// (chunks of 100, several in flight), read jobs with their task counts, terminate and delete them.
+/// </summary>
+public sealed class JobOperations
+{
+    private static readonly HashSet<string> Rules = new(StringComparer.Ordinal) { "tutorial", "letters" };
+    private readonly BwContext _context;
+    private readonly BatchClient _client;
+
+    public JobOperations(BwContext context)
+    {
+        _context = context;
+        _client = BatchClientFactory.Create(context);
+    }
+
+    /// <summary>
+    /// Adds one task per input. Inputs already given to a task of this job (same blob) are not added twice:
+    /// their existing task is returned, so a re-run with the same files is harmless.
+    /// </summary>
+    public async Task<JobSubmissionResult> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken = default)
+    {
+        Validate(submission);
+        var pool = await BatchErrors.Guard($"Reading pool '{submission.PoolId}'", submission.PoolId,
+            () => _client.GetPoolAsync(submission.PoolId, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var program = pool.Value.Metadata?.FirstOrDefault(m => m.Name == PoolOperations.ProgramMetadata)?.Value
+            ?? throw new BwException(BwErrorKind.InvalidOperation, "PoolHasNoProgram",
+                $"Pool '{submission.PoolId}' was not created by New-BwPool, so it has no top-N program installed.", submission.PoolId,
+                "Create the pool with New-BwPool (it installs the worker), or pass a pool made by it.");
+
+        var storage = new BwStorageClient(_context);
+        await storage.CreateContainerAsync(submission.OutputContainer, cancellationToken).ConfigureAwait(false);
+        var outputSas = await storage.GetContainerWriteSasUriAsync(submission.OutputContainer, submission.OutputSasValidity, cancellationToken).ConfigureAwait(false);
+
+        var created = await EnsureJobAsync(submission, cancellationToken).ConfigureAwait(false);
+        var existing = created ? new Dictionary<string, BatchTask>() : await ExistingTasksByInputAsync(submission.JobId, cancellationToken).ConfigureAwait(false);
+        var nextIndex = NextIndex(existing.Values, submission.TaskIdPrefix);
+
+        var tasks = new List<BwTask>();
+        var toAdd = new List<(BatchTaskCreateOptions Options, BwInputFile Input)>();
+        foreach (var input in submission.Inputs)
+        {
+            if (existing.TryGetValue(input.BlobName, out var already))
+            {
+                submission.Log?.Invoke($"Input '{input.BlobName}' already has task '{already.Id}' in job '{submission.JobId}': not adding it again.");
+                tasks.Add(TaskMapper.ToBwTask(already, submission.JobId, _context, input.Path));
+                continue;
+            }
+            toAdd.Add((BuildTask($"{submission.TaskIdPrefix}{nextIndex++}", program, input, outputSas, submission), input));
+        }
+
+        var failures = new List<BwException>();
+        if (toAdd.Count > 0)
+        {
+            submission.Log?.Invoke($"Adding {toAdd.Count} task(s) to job '{submission.JobId}' (POST /jobs/{submission.JobId}/addtaskcollection, chunks of at most 100).");
+            var result = await BatchErrors.Guard($"Adding tasks to job '{submission.JobId}'", submission.JobId,
+                () => _client.CreateTasksAsync(submission.JobId, toAdd.Select(t => t.Options).ToList(), new CreateTasksOptions(), cancellationToken)).ConfigureAwait(false);
+            var outcomes = result.Results.ToDictionary(r => r.TaskId ?? "", StringComparer.OrdinalIgnoreCase);
+            foreach (var (options, input) in toAdd)
+            {
+                if (outcomes.TryGetValue(options.Id, out var outcome) && outcome.Error is not null && !IsSuccess(outcome))
+                {
+                    failures.Add(new BwException(BwErrorKind.InvalidOperation, "TaskNotAdded",
+                        $"Task '{options.Id}' for input '{input.BlobName}' was not added: {outcome.Error.Code}: {outcome.Error.Message?.Value}",
+                        input.BlobName, "Check the input and the job, then run Start-BwJob again with this file.") { ServiceErrorCode = outcome.Error.Code });
+                    continue;
+                }
+                tasks.Add(new BwTask
+                {
+                    JobId = submission.JobId,
+                    TaskId = options.Id,
+                    State = "active",
+                    InputContainer = input.Container,
+                    InputBlobName = input.BlobName,
+                    InputPath = input.Path,
+                    OutputContainer = submission.OutputContainer,
+                    OutputBlobName = TaskCommandLine.OutputNameFor(input.BlobName),
+                    PoolId = submission.PoolId,
+                });
+            }
+        }
+        return new JobSubmissionResult { Tasks = tasks, Failures = failures, JobCreated = created };
+    }
+
+    /// <summary>Jobs (optionally one id) with their task counts.</summary>
+    public async IAsyncEnumerable<BwJob> GetJobsAsync(string? id = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var jobs = new List<BatchJob>();
+        if (id is not null)
+        {
+            BatchIds.Validate(id, "Job");
+            jobs.Add((await BatchErrors.Guard($"Reading job '{id}'", id, () => _client.GetJobAsync(id, cancellationToken: cancellationToken)).ConfigureAwait(false)).Value);
+        }
+        else
+        {
+            await BatchErrors.Guard("Listing jobs", null, async () =>
+            {
+                await foreach (var job in _client.GetJobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)) jobs.Add(job);
+            }).ConfigureAwait(false);
+        }
+        foreach (var job in jobs)
+        {
+            var counts = await BatchErrors.Guard($"Counting tasks of job '{job.Id}'", job.Id,
+                () => _client.GetJobTaskCountsAsync(job.Id!, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var c = counts.Value.TaskCounts;
+            yield return new BwJob
+            {
+                Id = job.Id!,
+                State = job.State?.ToString(),
+                PoolId = job.PoolInfo?.PoolId,
+                CreationTime = job.CreationTime,
+                TerminateReason = job.ExecutionInfo?.TerminateReason,
+                ActiveTasks = c?.Active ?? 0,
+                RunningTasks = c?.Running ?? 0,
+                CompletedTasks = c?.Completed ?? 0,
+                SucceededTasks = c?.Succeeded ?? 0,
+                FailedTasks = c?.Failed ?? 0,
+            };
+        }
+    }
+
+    /// <summary>Tasks of a job (optionally one id, or an OData filter).</summary>
+    public async IAsyncEnumerable<BwTask> GetTasksAsync(string jobId, string? taskId = null, string? filter = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(jobId, "Job");
+        if (taskId is not null)
+        {
+            BatchIds.Validate(taskId, "Task");
+            var task = await BatchErrors.Guard($"Reading task '{taskId}' of job '{jobId}'", taskId,
+                () => _client.GetTaskAsync(jobId, taskId, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            yield return TaskMapper.ToBwTask(task.Value, jobId, _context);
+            yield break;
+        }
+        var tasks = new List<BatchTask>();
+        await BatchErrors.Guard($"Listing tasks of job '{jobId}'", jobId, async () =>
+        {
+            await foreach (var task in _client.GetTasksAsync(jobId, filter: filter, select: TaskMapper.Select, cancellationToken: cancellationToken).ConfigureAwait(false))
+                tasks.Add(task);
+        }).ConfigureAwait(false);
+        foreach (var task in tasks) yield return TaskMapper.ToBwTask(task, jobId, _context);
+    }
+
+    public Task DeleteJobAsync(string id, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(id, "Job");
+        return BatchErrors.Guard($"Deleting job '{id}'", id, () => _client.DeleteJobAsync(id, cancellationToken: cancellationToken));
+    }
+
+    private static bool IsSuccess(BatchTaskCreateResult outcome)
+        => string.Equals(outcome.Status.ToString(), "success", StringComparison.OrdinalIgnoreCase)
+           || string.Equals(outcome.Error?.Code, BatchErrorCodeStrings.TaskExists, StringComparison.Ordinal);
+
+    private static void Validate(JobSubmission submission)
+    {
+        BatchIds.Validate(submission.JobId, "Job");
+        BatchIds.Validate(submission.PoolId, "Pool");
+        if (submission.Top < 0)
+            throw new BwException(BwErrorKind.InvalidArgument, "InvalidTop", $"-Top {submission.Top} is not allowed.", submission.Top, "Pass -Top 0 or more (the tutorial uses 3).");
+        if (!Rules.Contains(submission.Rule))
+            throw new BwException(BwErrorKind.InvalidArgument, "InvalidRule", $"'{submission.Rule}' is not a word rule.", submission.Rule, "Pass -Rule tutorial or -Rule letters.");
+        if (submission.Inputs.Count == 0)
+            throw new BwException(BwErrorKind.InvalidArgument, "NoInputs", "No input files were given, so there is nothing to run.", null,
+                "Pipe the output of Publish-BwInput into Start-BwJob.");
+        foreach (var input in submission.Inputs) TaskCommandLine.ValidateFileName(input.BlobName, "input file");
+        var duplicate = submission.Inputs.GroupBy(i => i.BlobName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new BwException(BwErrorKind.InvalidArgument, "DuplicateInput",
+                $"Input '{duplicate.Key}' was given {duplicate.Count()} times; each task downloads its input by name, and outputs would overwrite each other.",
+                duplicate.Key, "Give each input file once.");
+    }
+
+    private async Task<bool> EnsureJobAsync(JobSubmission submission, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var job = (await _client.GetJobAsync(submission.JobId, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            var state = job.State?.ToString();
+            if (!string.Equals(state, "active", StringComparison.OrdinalIgnoreCase))
+                throw new BwException(BwErrorKind.InvalidOperation, "JobNotActive",
+                    $"Job '{submission.JobId}' exists and is {state}: it accepts no new tasks.", submission.JobId,
+                    "Use a new -JobId, or remove the job with Remove-BwJob.");
+            if (!string.Equals(job.PoolInfo?.PoolId, submission.PoolId, StringComparison.OrdinalIgnoreCase))
+                throw new BwException(BwErrorKind.InvalidOperation, "JobOnAnotherPool",
+                    $"Job '{submission.JobId}' exists on pool '{job.PoolInfo?.PoolId}', not '{submission.PoolId}'.", submission.JobId,
+                    "Use a new -JobId, or pass the job's own pool.");
+            submission.Log?.Invoke($"Job '{submission.JobId}' exists on pool '{submission.PoolId}': adding to it.");
+            return false;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404) { }
+        catch (Exception e) when (e is not OperationCanceledException and not BwException) { throw BatchErrors.Map(e, $"Reading job '{submission.JobId}'", submission.JobId); }
+
+        submission.Log?.Invoke($"POST /jobs (id '{submission.JobId}', pool '{submission.PoolId}').");
+        await BatchErrors.Guard($"Creating job '{submission.JobId}'", submission.JobId,
+            () => _client.CreateJobAsync(new BatchJobCreateOptions(submission.JobId, new BatchPoolInfo { PoolId = submission.PoolId }), cancellationToken)).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<Dictionary<string, BatchTask>> ExistingTasksByInputAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, BatchTask>(StringComparer.Ordinal);
+        await BatchErrors.Guard($"Listing tasks of job '{jobId}'", jobId, async () =>
+        {
+            await foreach (var task in _client.GetTasksAsync(jobId, select: TaskMapper.Select, cancellationToken: cancellationToken).ConfigureAwait(false))
+                if (task.ResourceFiles?.FirstOrDefault()?.FilePath is { } input) result.TryAdd(input, task);
+        }).ConfigureAwait(false);
+        return result;
+    }
+
+    private static int NextIndex(IEnumerable<BatchTask> tasks, string prefix)
+    {
+        var max = -1;
+        foreach (var task in tasks)
+            if (task.Id is { } id && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && int.TryParse(id[prefix.Length..], out var n))
+                max = Math.Max(max, n);
+        return max + 1;
+    }
+
+    private static BatchTaskCreateOptions BuildTask(string taskId, string program, BwInputFile input, Uri outputSas, JobSubmission submission)
+    {
+        var outputName = TaskCommandLine.OutputNameFor(input.BlobName);
+        return new BatchTaskCreateOptions(taskId, TaskCommandLine.RunTopWords(program, input.BlobName, submission.Top, submission.Rule))
+        {
+            DisplayName = $"top {submission.Top} words of {input.BlobName}",
+            ResourceFiles = new List<ResourceFile> { new() { HttpUri = input.ReadSasUri, FilePath = input.BlobName } },
+            OutputFiles = new List<OutputFile>
+            {
+                new(outputName,
+                    new OutputFileDestination(new OutputFileBlobContainerDestination(outputSas) { Path = outputName }),
+                    new OutputFileUploadConfig(OutputFileUploadCondition.TaskSuccess)),
+            },
+            Constraints = new BatchTaskConstraints
+            {
+                MaxTaskRetryCount = submission.MaxTaskRetryCount,
+                MaxWallClockTime = submission.MaxWallClockTime,
+            },
+        };
+    }
+}

@@ -1,0 +1,202 @@
+using BatchWords.Batch;
+
+namespace BatchWords;
+
+/// <summary>
+/// Pools for the top-N workload: create one whose start task installs the worker into
+/// $AZ_BATCH_NODE_SHARED_DIR (or reuse a compatible one), read pools with their node states, delete them.
+/// </summary>
+public sealed class PoolOperations
+{
+    /// <summary>Pool metadata naming the installed program, so Start-BwJob knows what to run.</summary>
+    internal const string ProgramMetadata = "batchwords-program";
+    internal const string ApplicationContainerMetadata = "batchwords-application-container";
+
+    private readonly BwContext _context;
+    private readonly BatchClient _client;
+
+    public PoolOperations(BwContext context)
+    {
+        _context = context;
+        _client = BatchClientFactory.Create(context);
+    }
+
+    /// <summary>
+    /// Creates the pool, or returns the existing one when it is compatible (same VM size and program).
+    /// The program is uploaded to the application container either way, so nodes that join later find it.
+    /// </summary>
+    public async Task<BwPool> CreateOrReuseAsync(PoolRequest request, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(request.Id, "Pool");
+        if (request.NodeCount is < 0 or > 1000)
+            throw new BwException(BwErrorKind.InvalidArgument, "InvalidNodeCount", $"A node count of {request.NodeCount} is not allowed.", request.NodeCount, "Pass -NodeCount between 0 and 1000.");
+        if (request.TaskSlotsPerNode is < 1 or > 256)
+            throw new BwException(BwErrorKind.InvalidArgument, "InvalidTaskSlotsPerNode", $"{request.TaskSlotsPerNode} task slots per node is not allowed.", request.TaskSlotsPerNode, "Pass -TaskSlotsPerNode between 1 and 256 (Batch allows at most 4 per vCPU).");
+        ImageSelector.Parse(request.Image);
+        var programPath = request.ProgramPath ?? WorkerPayload.Locate();
+        var programName = Path.GetFileName(programPath);
+        TaskCommandLine.ValidateFileName(programName, "program");
+
+        var existing = await TryGetPoolAsync(request.Id, cancellationToken).ConfigureAwait(false);
+        var program = await UploadProgramAsync(request, programPath, cancellationToken).ConfigureAwait(false);
+
+        if (existing is not null)
+        {
+            EnsureCompatible(existing, request, programName);
+            request.Log?.Invoke($"Pool '{request.Id}' exists and is compatible: reusing it.");
+            return await DescribeAsync(existing, PoolProvisioning.Reused, cancellationToken).ConfigureAwait(false);
+        }
+
+        var image = await BatchErrors.Guard("Listing supported images", request.Image,
+            () => ImageSelector.SelectAsync(_client, request.Image, cancellationToken)).ConfigureAwait(false);
+        request.Log?.Invoke($"Image {image.ImageReference!.Publisher}/{image.ImageReference.Offer}/{image.ImageReference.Sku} ({image.NodeAgentSkuId}).");
+
+        var pool = new BatchPoolCreateOptions(request.Id, request.VmSize)
+        {
+            VirtualMachineConfiguration = new VirtualMachineConfiguration(image.ImageReference!, image.NodeAgentSkuId!),
+            TargetDedicatedNodes = request.NodeCount,
+            TaskSlotsPerNode = request.TaskSlotsPerNode,
+            StartTask = new BatchStartTask(TaskCommandLine.InstallProgram(programName))
+            {
+                ResourceFiles = new List<ResourceFile> { new() { HttpUri = program, FilePath = programName, FileMode = "0755" } },
+                // Pool-scoped admin, as the tutorial: the copy into the shared directory must be readable by every task user.
+                UserIdentity = new UserIdentity { AutoUser = new AutoUserSpecification { Scope = AutoUserScope.Pool, ElevationLevel = ElevationLevel.Admin } },
+                WaitForSuccess = true,
+                MaxTaskRetryCount = 1,
+            },
+            Metadata = new List<MetadataItem>
+            {
+                new(ProgramMetadata, programName),
+                new(ApplicationContainerMetadata, request.ApplicationContainer),
+            },
+        };
+        request.Log?.Invoke($"POST /pools (id '{request.Id}', {request.NodeCount} x {request.VmSize}, {request.TaskSlotsPerNode} slot(s) per node).");
+        await BatchErrors.Guard($"Creating pool '{request.Id}'", request.Id,
+            () => _client.CreatePoolAsync(pool, cancellationToken)).ConfigureAwait(false);
+        var created = await BatchErrors.Guard($"Reading pool '{request.Id}'", request.Id,
+            () => _client.GetPoolAsync(request.Id, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await DescribeAsync(created.Value, PoolProvisioning.Created, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Pools of the account (optionally one id), with the count of nodes per state.</summary>
+    public async IAsyncEnumerable<BwPool> GetPoolsAsync(string? id = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (id is not null)
+        {
+            BatchIds.Validate(id, "Pool");
+            var pool = await BatchErrors.Guard($"Reading pool '{id}'", id,
+                () => _client.GetPoolAsync(id, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            yield return await DescribeAsync(pool.Value, PoolProvisioning.Existing, cancellationToken).ConfigureAwait(false);
+            yield break;
+        }
+        var pools = new List<BatchPool>();
+        await BatchErrors.Guard("Listing pools", null, async () =>
+        {
+            await foreach (var pool in _client.GetPoolsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)) pools.Add(pool);
+        }).ConfigureAwait(false);
+        foreach (var pool in pools)
+            yield return await DescribeAsync(pool, PoolProvisioning.Existing, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the pool (Batch removes its nodes in the background).</summary>
+    public Task DeletePoolAsync(string id, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(id, "Pool");
+        return BatchErrors.Guard($"Deleting pool '{id}'", id, () => _client.DeletePoolAsync(id, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The pool, or null when it does not exist.</summary>
+    internal async Task<BatchPool?> TryGetPoolAsync(string id, CancellationToken cancellationToken)
+    {
+        try { return (await _client.GetPoolAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false)).Value; }
+        catch (Azure.RequestFailedException e) when (e.Status == 404) { return null; }
+        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Reading pool '{id}'", id); }
+    }
+
+    private async Task<Uri> UploadProgramAsync(PoolRequest request, string programPath, CancellationToken cancellationToken)
+    {
+        var storage = new BwStorageClient(_context);
+        await storage.CreateContainerAsync(request.ApplicationContainer, cancellationToken).ConfigureAwait(false);
+        request.Log?.Invoke($"Uploading the program {programPath} to container '{request.ApplicationContainer}'.");
+        // Force: the newest build of the program replaces an older one; identical bytes are not re-sent.
+        var options = new UploadOptions { Force = true, SasExpiry = request.ProgramSasValidity, ThrottleLimit = 1 };
+        await foreach (var e in storage.UploadInputsAsync(request.ApplicationContainer, new[] { programPath }, options, cancellationToken).ConfigureAwait(false))
+        {
+            if (e is TransferFailed failed) throw failed.Error;
+            if (e is InputUploaded uploaded) return uploaded.File.ReadSasUri;
+        }
+        throw new BwException(BwErrorKind.WriteError, "ProgramUploadFailed", $"The program {programPath} was not uploaded.", programPath,
+            "Check that the file is readable and the storage account is reachable, then try again.");
+    }
+
+    private static void EnsureCompatible(BatchPool pool, PoolRequest request, string programName)
+    {
+        var problems = new List<string>();
+        if (string.Equals(pool.State?.ToString(), "deleting", StringComparison.OrdinalIgnoreCase))
+            problems.Add("it is being deleted");
+        if (!string.Equals(pool.VmSize, request.VmSize, StringComparison.OrdinalIgnoreCase))
+            problems.Add($"its VM size is {pool.VmSize}, not {request.VmSize}");
+        var installed = pool.Metadata?.FirstOrDefault(m => m.Name == ProgramMetadata)?.Value;
+        if (!string.Equals(installed, programName, StringComparison.Ordinal))
+            problems.Add(installed is null ? "it was not created by New-BwPool (no program installed)" : $"it installs '{installed}', not '{programName}'");
+        if (problems.Count > 0)
+            throw new BwException(BwErrorKind.ResourceExists, "PoolIncompatible",
+                $"Pool '{request.Id}' exists but cannot be reused: {string.Join("; ", problems)}.", request.Id,
+                "Choose another -Id, or remove the pool with Remove-BwPool and run New-BwPool again.");
+    }
+
+    private async Task<BwPool> DescribeAsync(BatchPool pool, PoolProvisioning provisioning, CancellationToken cancellationToken)
+    {
+        var nodeStates = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            await foreach (var node in _client.GetNodesAsync(pool.Id!, select: "id,state", cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                var state = node.State?.ToString() ?? "unknown";
+                nodeStates[state] = nodeStates.GetValueOrDefault(state) + 1;
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404) { /* pool deleted meanwhile */ }
+
+        var image = pool.VirtualMachineConfiguration?.ImageReference;
+        return new BwPool
+        {
+            Id = pool.Id!,
+            State = pool.State?.ToString(),
+            AllocationState = pool.AllocationState?.ToString(),
+            VmSize = pool.VmSize,
+            TargetNodes = (pool.TargetDedicatedNodes ?? 0) + (pool.TargetLowPriorityNodes ?? 0),
+            CurrentNodes = (pool.CurrentDedicatedNodes ?? 0) + (pool.CurrentLowPriorityNodes ?? 0),
+            TaskSlotsPerNode = pool.TaskSlotsPerNode ?? 1,
+            Image = image is null ? null : $"{image.Publisher}/{image.Offer}/{image.Sku}",
+            NodeAgentSkuId = pool.VirtualMachineConfiguration?.NodeAgentSkuId,
+            Program = pool.Metadata?.FirstOrDefault(m => m.Name == ProgramMetadata)?.Value,
+            ApplicationContainer = pool.Metadata?.FirstOrDefault(m => m.Name == ApplicationContainerMetadata)?.Value,
+            StartTaskContainers = StartTaskContainers(pool),
+            NodeStates = nodeStates,
+            Provisioning = provisioning,
+            CreationTime = pool.CreationTime,
+        };
+    }
+
+    /// <summary>
+    /// The containers the pool's start task downloads from (first path segment after the account's blob
+    /// endpoint path), so Remove-BwContainer can refuse to pull them from under a live pool.
+    /// </summary>
+    private IReadOnlyList<string> StartTaskContainers(BatchPool pool)
+    {
+        var result = new List<string>();
+        var basePath = _context.BlobEndpoint.AbsolutePath.TrimEnd('/');
+        foreach (var file in pool.StartTask?.ResourceFiles ?? Array.Empty<ResourceFile>())
+        {
+            var uri = file.HttpUri ?? file.StorageContainerUri;
+            if (uri is null || !string.Equals(uri.Authority, _context.BlobEndpoint.Authority, StringComparison.OrdinalIgnoreCase)) continue;
+            var path = uri.AbsolutePath;
+            if (!path.StartsWith(basePath + "/", StringComparison.Ordinal)) continue;
+            var container = path[(basePath.Length + 1)..].Split('/', 2)[0];
+            if (container.Length > 0 && !result.Contains(container)) result.Add(container);
+        }
+        return result;
+    }
+}
