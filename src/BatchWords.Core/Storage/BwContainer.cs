@@ -1,10 +1,11 @@
 namespace BatchWords;
 
-/// <summary>Whether New-BwContainer created the container or found it already there.</summary>
+/// <summary>What a cmdlet did with a container: New-BwContainer created it or found it; Remove-BwContainer -PassThru removed it.</summary>
 public enum ContainerStatus
 {
     Created,
     Existing,
+    Removed,
 }
 
 /// <summary>A blob container, as New-BwContainer reports it.</summary>
