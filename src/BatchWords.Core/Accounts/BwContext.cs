@@ -1,9 +1,46 @@
 namespace BatchWords;
 
-// SKELETON: the storage/accounts helper replaces this file with the real context.
+/// <summary>
+/// The accounts a session works against: one storage account and, optionally, one Batch account.
+/// Every public member is free of secrets (it is displayed, logged and serialized by PowerShell); the keys,
+/// tokens and credentials live in the internal <see cref="StorageCredential"/> and <see cref="BatchCredential"/>.
+/// </summary>
 public sealed class BwContext
 {
-    public BwBackend Backend { get; init; }
-}
+    internal BwContext(BwBackend backend, string storageAccountName, Uri blobEndpoint, StorageCredential storage,
+        string? batchAccountName, Uri? batchEndpoint, BatchCredential? batch)
+    {
+        Backend = backend;
+        StorageAccountName = storageAccountName;
+        BlobEndpoint = blobEndpoint;
+        Storage = storage;
+        BatchAccountName = batchAccountName;
+        BatchEndpoint = batchEndpoint;
+        Batch = batch;
+    }
 
-public enum BwBackend { Local, Azure }
+    public BwBackend Backend { get; }
+    public string StorageAccountName { get; }
+
+    /// <summary>The blob service root, without any SAS query.</summary>
+    public Uri BlobEndpoint { get; }
+
+    public StorageAuthentication StorageAuthentication => Storage.Kind;
+    public string? BatchAccountName { get; }
+
+    /// <summary>The Batch account URL; null when the context has no Batch account (yet).</summary>
+    public Uri? BatchEndpoint { get; }
+
+    public BatchAuthentication BatchAuthentication => Batch?.Kind ?? BatchAuthentication.None;
+
+    /// <summary>The storage secrets; builds BlobServiceClients and SAS tokens.</summary>
+    internal StorageCredential Storage { get; }
+
+    /// <summary>The Batch secrets (shared key or token credential); null without a Batch account.</summary>
+    internal BatchCredential? Batch { get; }
+
+    public override string ToString()
+        => BatchEndpoint is null
+            ? $"{Backend}: storage {StorageAccountName} ({BlobEndpoint})"
+            : $"{Backend}: storage {StorageAccountName} ({BlobEndpoint}), batch {BatchAccountName} ({BatchEndpoint})";
+}

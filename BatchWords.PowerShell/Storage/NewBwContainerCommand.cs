@@ -1,0 +1,34 @@
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>Creates blob containers if absent; an existing container is reported with Status Existing, not as an error.</summary>
+[Cmdlet(VerbsCommon.New, "BwContainer", SupportsShouldProcess = true)]
+[OutputType(typeof(BwContainer))]
+public sealed class NewBwContainerCommand : BwCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Container")]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    protected override void ProcessRecord()
+    {
+        foreach (var name in Name)
+        {
+            // Validate before ShouldProcess: -WhatIf on a bad name should say it is bad, not what it would do.
+            if (ContainerNameRules.FindViolation(name) is not null)
+            {
+                try { ContainerNameRules.Validate(name); }
+                catch (BwException error) { WriteError(error); }
+                continue;
+            }
+            if (!ShouldProcess(name, "Create container")) continue;
+            var context = ResolveContext();
+            var client = new BwStorageClient(context);
+            WriteVerbose($"Create container if not exists: PUT {client.GetContainerUri(name)}?restype=container");
+            try { WriteObject(Run(ct => client.CreateContainerAsync(name, ct))); }
+            catch (BwException error) { WriteError(error); }
+        }
+    }
+}

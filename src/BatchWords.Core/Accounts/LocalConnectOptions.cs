@@ -1,0 +1,17 @@
+namespace BatchWords;
+
+/// <summary>Options for the Local backend (Azurite on this machine, started when it is not running).</summary>
+public sealed class LocalConnectOptions
+{
+    /// <summary>
+    /// Where the local services keep their data, logs and state file. Default: $BATCHWORDS_HOME/local, or
+    /// ~/.batchwords/local when BATCHWORDS_HOME is not set.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>How long to wait for a service that is starting to print its ready line. Default 60 s.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Receives one line per step taken (found a running instance, started one...), for -Verbose.</summary>
+    public Action<string>? Log { get; set; }
+}

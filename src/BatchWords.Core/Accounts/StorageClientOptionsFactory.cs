@@ -1,0 +1,26 @@
+using Azure.Storage.Blobs;
+
+namespace BatchWords;
+
+/// <summary>The Azure SDK client options each backend needs.</summary>
+internal static class StorageClientOptionsFactory
+{
+    /// <summary>
+    /// Azurite 3.37 rejects the SDK's newest service version (2026-10-06) unless started with
+    /// --skipApiVersionCheck; we pass that flag AND pin the newest version Azurite knows, so a user's own
+    /// Azurite (started without the flag) works too. Few, fast retries: a loopback service that does not
+    /// answer is down, and six slow retries would only hide that.
+    /// </summary>
+    public static BlobClientOptions ForLocal()
+    {
+        var options = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06);
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+        return options;
+    }
+
+    /// <summary>The SDK defaults (latest service version, exponential retries).</summary>
+    public static BlobClientOptions ForAzure() => new();
+}

@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+
+namespace BatchWords;
+
+/// <summary>Azurite's blob service as a local service: where it is installed and how it is started.</summary>
+internal static partial class AzuriteService
+{
+    public const string Name = "azurite";
+    internal const string MainScriptRelativePath = "node_modules/azurite/dist/src/blob/main.js";
+
+    /// <summary>What an Azurite blob process's command line contains (wherever the repo or module lives).</summary>
+    internal const string CommandLineMarker = "azurite/dist/src/blob/main.js";
+
+    [GeneratedRegex(@"Azurite Blob service (?:successfully listens on|is successfully listening at) (http\S+)")]
+    private static partial Regex ReadyLine();
+
+    /// <summary>
+    /// node main.js on a free loopback port. --skipApiVersionCheck: the SDK's newest service version is newer than
+    /// Azurite's (we pin too, see StorageClientOptionsFactory); --loose: ignore headers Azurite does not know;
+    /// --disableTelemetry: otherwise it sends telemetry to Application Insights; --silent: no access log in the log file.
+    /// </summary>
+    public static LocalServiceDefinition Define(string mainScript, bool inMemory = false) => new(
+        Name,
+        NodeLocator.Find(),
+        dataDirectory => new List<string>
+        {
+            mainScript, "--blobHost", "127.0.0.1", "--blobPort", "0",
+            inMemory ? "--inMemoryPersistence" : "--location", inMemory ? "" : dataDirectory,
+            "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+        }.Where(a => a.Length > 0).ToList(),
+        ReadyLine(),
+        new Dictionary<string, string>(),
+        CommandLineMarker);
+
+    /// <summary>
+    /// Azurite's blob main.js: $BATCHWORDS_AZURITE, else node_modules/azurite found by walking up from this
+    /// assembly (the built module lives in &lt;repo&gt;/out/BatchWords, the repo root holds node_modules).
+    /// </summary>
+    public static string LocateMainScript(string? startDirectory = null)
+    {
+        var configured = Environment.GetEnvironmentVariable("BATCHWORDS_AZURITE");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            if (File.Exists(configured)) return Path.GetFullPath(configured);
+            throw new BwException(BwErrorKind.ObjectNotFound, "AzuriteNotFound",
+                $"BATCHWORDS_AZURITE points to '{configured}', which does not exist.", configured,
+                "Set BATCHWORDS_AZURITE to the path of node_modules/azurite/dist/src/blob/main.js, or unset it.");
+        }
+        var start = startDirectory ?? Path.GetDirectoryName(typeof(AzuriteService).Assembly.Location) ?? AppContext.BaseDirectory;
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, MainScriptRelativePath);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new BwException(BwErrorKind.ObjectNotFound, "AzuriteNotFound",
+            $"Azurite is not installed: no {MainScriptRelativePath} above '{start}'.", start,
+            "Run the build (dotnet run --project src/BatchWords.ScriptHost -- build.ps1 -Task Build, which runs npm ci), or set BATCHWORDS_AZURITE to Azurite's blob main.js.");
+    }
+}

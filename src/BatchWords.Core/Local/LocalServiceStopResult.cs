@@ -1,0 +1,15 @@
+namespace BatchWords;
+
+/// <summary>What happened when a local service was asked to stop.</summary>
+public enum LocalServiceStopStatus
+{
+    /// <summary>It exited after SIGTERM.</summary>
+    Stopped,
+    /// <summary>No instance was recorded or the recorded process is gone.</summary>
+    NotRunning,
+    /// <summary>It did not exit within the wait (it was not killed: a kill can lose Azurite's recent writes).</summary>
+    StillRunning,
+}
+
+/// <summary>The outcome of stopping one local service.</summary>
+public sealed record LocalServiceStopResult(string Name, int? ProcessId, LocalServiceStopStatus Status);

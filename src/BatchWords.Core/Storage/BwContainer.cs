@@ -1,0 +1,33 @@
+namespace BatchWords;
+
+/// <summary>What a cmdlet did with a container: New-BwContainer created it or found it; Remove-BwContainer -PassThru removed it.</summary>
+public enum ContainerStatus
+{
+    Created,
+    Existing,
+    Removed,
+}
+
+/// <summary>A blob container, as New-BwContainer reports it.</summary>
+public sealed class BwContainer
+{
+    public BwContainer(string name, ContainerStatus status, Uri uri)
+    {
+        Name = name;
+        Status = status;
+        Uri = uri;
+    }
+
+    /// <summary>The container name; binds by property name to -Container of Publish-BwInput and Receive-BwOutput.</summary>
+    public string Name { get; }
+
+    /// <summary>Alias of <see cref="Name"/>, so a BwContainer piped to a cmdlet binds its -Container parameter.</summary>
+    public string Container => Name;
+
+    public ContainerStatus Status { get; }
+
+    /// <summary>The container URL, without any SAS.</summary>
+    public Uri Uri { get; }
+
+    public override string ToString() => Name;
+}

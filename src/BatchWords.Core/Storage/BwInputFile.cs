@@ -1,0 +1,56 @@
+namespace BatchWords;
+
+/// <summary>What Publish-BwInput did with a file.</summary>
+public enum InputFileStatus
+{
+    /// <summary>Uploaded (new blob, or replaced with -Force).</summary>
+    Uploaded,
+    /// <summary>The blob already held exactly these bytes (same length and MD5), so nothing was sent.</summary>
+    Unchanged,
+}
+
+/// <summary>
+/// An input file in blob storage, ready to become a Batch task's resource file. <see cref="ReadSasUri"/> is a
+/// SECRET (anyone holding it can read the blob until <see cref="SasExpiresOn"/>): no format view shows it and
+/// <see cref="ToString"/> leaves it out.
+/// </summary>
+public sealed class BwInputFile
+{
+    public BwInputFile(string container, string blobName, string path, long length, string contentMd5,
+        InputFileStatus status, Uri blobUri, Uri readSasUri, DateTimeOffset sasExpiresOn)
+    {
+        Container = container;
+        BlobName = blobName;
+        Path = path;
+        Length = length;
+        ContentMd5 = contentMd5;
+        Status = status;
+        BlobUri = blobUri;
+        ReadSasUri = readSasUri;
+        SasExpiresOn = sasExpiresOn;
+    }
+
+    public string Container { get; }
+    public string BlobName { get; }
+
+    /// <summary>The local file that was uploaded (full path).</summary>
+    public string Path { get; }
+
+    public long Length { get; }
+
+    /// <summary>Base64 MD5 of the content, as the blob's Content-MD5 holds it.</summary>
+    public string ContentMd5 { get; }
+
+    public InputFileStatus Status { get; }
+
+    /// <summary>The blob URL without any SAS (safe to display).</summary>
+    public Uri BlobUri { get; }
+
+    /// <summary>SECRET: the blob URL with a read-only SAS, for Batch resource files. Never displayed by default.</summary>
+    public Uri ReadSasUri { get; }
+
+    /// <summary>When <see cref="ReadSasUri"/> stops working.</summary>
+    public DateTimeOffset SasExpiresOn { get; }
+
+    public override string ToString() => $"{Container}/{BlobName}";
+}

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace BatchWords;
+
+/// <summary>
+/// Uploads local files as input blobs, in parallel up to a limit: blob name = prefix + file name, identical
+/// content skipped, different content replaced only with Force, and a read SAS issued for each. Each file
+/// succeeds or fails on its own; results and progress stream out as they happen.
+/// </summary>
+internal sealed class InputUploader
+{
+    private readonly BlobContainerClient _container;
+    private readonly SasIssuer _sas;
+    private readonly UploadOptions _options;
+    private readonly DateTimeOffset _sasExpiresOn;
+
+    public InputUploader(BlobContainerClient container, SasIssuer sas, UploadOptions options)
+    {
+        _container = container;
+        _sas = sas;
+        _options = options;
+        _sasExpiresOn = DateTimeOffset.UtcNow + options.SasExpiry;
+    }
+
+    public async IAsyncEnumerable<TransferEvent> RunAsync(IReadOnlyList<string> paths,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = Channel.CreateUnbounded<TransferEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var bytesTotal = paths.Sum(p => File.Exists(p) ? new FileInfo(p).Length : 0L);
+        var tracker = new TransferProgressTracker(events.Writer, paths.Count, bytesTotal);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ThrottleLimit, CancellationToken = cancellationToken };
+                await Parallel.ForEachAsync(paths, parallel, async (path, token) =>
+                {
+                    try { events.Writer.TryWrite(new InputUploaded(await UploadOneAsync(path, tracker, token).ConfigureAwait(false))); }
+                    catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                    {
+                        events.Writer.TryWrite(new TransferFailed(path, StorageErrors.Map(e, $"Upload of '{path}'", path)));
+                    }
+                    finally { tracker.FileDone(path); }
+                }).ConfigureAwait(false);
+                events.Writer.Complete();
+            }
+            catch (Exception e) { events.Writer.Complete(e); }
+        }, CancellationToken.None);
+
+        await foreach (var item in events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            yield return item;
+        await producer.ConfigureAwait(false);
+    }
+
+    private async Task<BwInputFile> UploadOneAsync(string path, TransferProgressTracker tracker, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new BwException(BwErrorKind.InvalidArgument, "InputPathIsDirectory",
+                $"'{full}' is a directory; Publish-BwInput uploads files.", path, "Pass the files in it, e.g. (Get-ChildItem <dir> -File).");
+        if (!File.Exists(full))
+            throw new BwException(BwErrorKind.ObjectNotFound, "InputFileNotFound",
+                $"Input file '{full}' does not exist.", path, "Check the path.");
+
+        FileStream stream;
+        try { stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true); }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new BwException(BwErrorKind.ReadError, "InputFileUnreadable",
+                $"Input file '{full}' cannot be read: {e.Message}", path, "Check the file's permissions and that no other program locks it.", e);
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            var blobName = (_options.Prefix ?? string.Empty) + Path.GetFileName(full);
+            var md5 = await MD5.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+            var length = stream.Length;
+            stream.Position = 0;
+            var blob = _container.GetBlobClient(blobName);
+
+            var status = InputFileStatus.Uploaded;
+            var existing = await GetPropertiesOrNullAsync(blob, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && existing.ContentLength == length && existing.ContentHash is { } hash && hash.AsSpan().SequenceEqual(md5))
+            {
+                status = InputFileStatus.Unchanged;
+                tracker.AddBytes(length, full);
+            }
+            else if (existing is not null && !_options.Force)
+            {
+                throw new BwException(BwErrorKind.ResourceExists, "BlobContentDiffers",
+                    $"Blob '{blobName}' in container '{_container.Name}' already exists with different content (or no Content-MD5 to compare); it was not replaced.",
+                    path, "Use -Force to replace it, or -Prefix to upload under other names.");
+            }
+            else
+            {
+                var upload = new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentHash = md5, ContentType = ContentTypes.For(full) },
+                    // Without Force, only create: a blob someone else wrote meanwhile is not silently replaced.
+                    Conditions = _options.Force ? null : new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    ProgressHandler = tracker.ForFile(full),
+                };
+                await blob.UploadAsync(stream, upload, cancellationToken).ConfigureAwait(false);
+            }
+
+            var sas = await _sas.BlobReadAsync(blob, _sasExpiresOn, cancellationToken).ConfigureAwait(false);
+            return new BwInputFile(_container.Name, blobName, full, length, Convert.ToBase64String(md5), status, blob.Uri, sas, _sasExpiresOn);
+        }
+    }
+
+    private static async Task<BlobProperties?> GetPropertiesOrNullAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try { return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value; }
+        catch (RequestFailedException e) when (e.Status == 404) { return null; }
+    }
+}

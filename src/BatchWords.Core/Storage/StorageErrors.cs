@@ -1,0 +1,50 @@
+using Azure;
+
+namespace BatchWords;
+
+/// <summary>
+/// Translates the SDK's failures into <see cref="BwException"/> (the cmdlets cannot see Azure types): the
+/// kind follows the HTTP status, the service's error code is kept, and the message is scrubbed of secrets
+/// (a RequestFailedException's message can contain request URLs with SAS signatures).
+/// </summary>
+internal static class StorageErrors
+{
+    public static BwException Map(Exception error, string operation, object? target)
+    {
+        if (error is BwException bw) return bw;
+        var failed = error as RequestFailedException
+            ?? (error as AggregateException)?.Flatten().InnerExceptions.OfType<RequestFailedException>().LastOrDefault();
+        if (failed is null)
+            return new BwException(BwErrorKind.ConnectionError, "StorageRequestFailed",
+                $"{operation} failed: {FirstLine(error.Message)}", target, "Check that the storage endpoint is reachable.", error) { Status = 0 };
+
+        var (kind, action) = failed.Status switch
+        {
+            0 => (BwErrorKind.ConnectionError, "Check the network and the blob endpoint; for the Local backend run Connect-BwAccount to restart Azurite."),
+            401 => (BwErrorKind.AuthenticationError, "Check the account key, SAS token or Entra ID sign-in."),
+            403 when failed.ErrorCode is "AuthenticationFailed" or "AuthorizationFailure" or "InvalidAuthenticationInfo"
+                => (BwErrorKind.AuthenticationError, "Check the account key or SAS token (is it expired, or for another account?)."),
+            403 => (BwErrorKind.PermissionDenied, "The credential lacks a permission for this request (SAS permissions or Entra ID role such as Storage Blob Data Contributor)."),
+            404 => (BwErrorKind.ObjectNotFound, "Check the name; create the container with New-BwContainer."),
+            409 or 412 => (BwErrorKind.ResourceExists, "Use -Force to replace it, or choose another name."),
+            400 => (BwErrorKind.InvalidArgument, "Check the names and values given."),
+            408 => (BwErrorKind.OperationTimeout, "Retry; the service was slow to answer."),
+            429 or 500 or 503 => (BwErrorKind.ResourceUnavailable, "Retry later; the service is busy."),
+            _ => (BwErrorKind.NotSpecified, "Retry; if it persists, check the service's status."),
+        };
+        var code = failed.ErrorCode ?? "(no error code)";
+        return new BwException(kind, "Storage" + (failed.ErrorCode ?? "RequestFailed"),
+            $"{operation} failed: {failed.Status} {code}: {FirstLine(failed.Message)}", target, action, failed)
+        {
+            Status = failed.Status,
+            ServiceErrorCode = failed.ErrorCode,
+        };
+    }
+
+    /// <summary>The SDK's messages carry headers and request ids over many lines; the first says what went wrong.</summary>
+    private static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].Trim();
+        return line.Length > 0 ? line : message;
+    }
+}
