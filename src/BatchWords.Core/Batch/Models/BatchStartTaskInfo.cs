@@ -1,0 +1,14 @@
+namespace BatchWords.Batch;
+
+/// <summary>How the start task went on one node.</summary>
+public sealed class BatchStartTaskInfo
+{
+    public BatchStartTaskState? State { get; init; }
+    public DateTimeOffset? StartTime { get; init; }
+    public DateTimeOffset? EndTime { get; init; }
+    public int? ExitCode { get; init; }
+    public BatchTaskFailureInfo? FailureInfo { get; init; }
+    public int? RetryCount { get; init; }
+    public DateTimeOffset? LastRetryTime { get; init; }
+    public BatchTaskExecutionResult? Result { get; init; }
+}
