@@ -100,10 +100,10 @@ public partial class BatchClient
 
     private static void SetJsonBody<T>(HttpMessage message, T body)
     {
-        SetJsonBody(message, BatchJson.SerializeToUtf8Bytes(body));
+        SetUtf8JsonBody(message, BatchJson.SerializeToUtf8Bytes(body));
     }
 
-    private static void SetJsonBody(HttpMessage message, ReadOnlyMemory<byte> utf8Json)
+    private static void SetUtf8JsonBody(HttpMessage message, ReadOnlyMemory<byte> utf8Json)
     {
         message.Request.Headers.SetValue("Content-Type", JsonContentType);
         message.Request.Content = RequestContent.Create(utf8Json);
