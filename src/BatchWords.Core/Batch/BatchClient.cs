@@ -85,7 +85,8 @@ public partial class BatchClient
         foreach (var segment in pathSegments)
         {
             // Each segment is escaped whole, so "/" inside a file path travels as %2F (as the .NET SDK sends it).
-            request.Uri.AppendPath("/", escape: false);
+            // An endpoint may end in "/" or carry a path prefix (a proxy): never produce "//".
+            if (!request.Uri.Path.EndsWith('/')) request.Uri.AppendPath("/", escape: false);
             request.Uri.AppendPath(segment, escape: true);
         }
         request.Uri.AppendQuery("api-version", _apiVersion, escapeValue: true);

@@ -172,6 +172,21 @@ public class BatchPipelineTests
         Assert.Equal("bytes=0-4", request.Header("ocp-range"));
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5123", "/pools/p1")]
+    [InlineData("http://127.0.0.1:5123/", "/pools/p1")]
+    [InlineData("http://localhost:8080/batch/", "/batch/pools/p1")]
+    public async Task AnyBaseUriWorksWithOrWithoutATrailingSlash(string endpoint, string expectedPath)
+    {
+        var transport = ScriptedTransport.Queue(ScriptedResponse.Json(200, """{"id":"p1"}"""));
+        var client = new BatchClient(new Uri(endpoint), new AzureNamedKeyCredential(TestBatchClients.Account, TestBatchClients.Key),
+            new BatchClientOptions { Transport = transport });
+
+        await client.GetPoolAsync("p1");
+
+        Assert.Equal(expectedPath, Assert.Single(transport.Requests).Uri.AbsolutePath);
+    }
+
     [Fact]
     public async Task CancellationIsObserved()
     {
