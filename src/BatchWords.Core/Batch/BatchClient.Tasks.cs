@@ -50,7 +50,7 @@ public partial class BatchClient
     {
         ValidateId(jobId, nameof(jobId));
         using var message = CreateMessage(RequestMethod.Post, Ok200, "jobs", jobId, "addtaskcollection");
-        SetJsonBody(message, utf8Body);
+        SetUtf8JsonBody(message, utf8Body);
         return await SendAndReadAsync<BatchCreateTaskCollectionResult>(message, async, cancellationToken).ConfigureAwait(false);
     }
 

@@ -85,7 +85,8 @@ public partial class BatchClient
         foreach (var segment in pathSegments)
         {
             // Each segment is escaped whole, so "/" inside a file path travels as %2F (as the .NET SDK sends it).
-            request.Uri.AppendPath("/", escape: false);
+            // An endpoint may end in "/" or carry a path prefix (a proxy): never produce "//".
+            if (!request.Uri.Path.EndsWith('/')) request.Uri.AppendPath("/", escape: false);
             request.Uri.AppendPath(segment, escape: true);
         }
         request.Uri.AppendQuery("api-version", _apiVersion, escapeValue: true);
@@ -100,10 +101,10 @@ public partial class BatchClient
 
     private static void SetJsonBody<T>(HttpMessage message, T body)
     {
-        SetJsonBody(message, BatchJson.SerializeToUtf8Bytes(body));
+        SetUtf8JsonBody(message, BatchJson.SerializeToUtf8Bytes(body));
     }
 
-    private static void SetJsonBody(HttpMessage message, ReadOnlyMemory<byte> utf8Json)
+    private static void SetUtf8JsonBody(HttpMessage message, ReadOnlyMemory<byte> utf8Json)
     {
         message.Request.Headers.SetValue("Content-Type", JsonContentType);
         message.Request.Content = RequestContent.Create(utf8Json);

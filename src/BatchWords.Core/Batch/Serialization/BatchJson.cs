@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -20,6 +21,9 @@ internal static class BatchJson
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+            // Bodies go to the Batch service, never into HTML: write ' + & < > as themselves, not \u0027 and co.,
+            // so command lines stay readable in logs and the 1 MiB budget is not spent on escapes.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new IsoDurationConverter());
         options.MakeReadOnly(populateMissingResolver: true);
