@@ -17,7 +17,7 @@ internal static class BatchClientFactory
 
         var credential = context.Batch;
         return credential.Kind == BatchAuthentication.SharedKey
-            ? new BatchClient(context.BatchEndpoint, new BatchSharedKeyCredential(credential.AccountName, credential.AccountKey!))
+            ? new BatchClient(context.BatchEndpoint, new Azure.AzureNamedKeyCredential(credential.AccountName, credential.AccountKey!))
             : new BatchClient(context.BatchEndpoint, credential.TokenCredential!);
     }
 }

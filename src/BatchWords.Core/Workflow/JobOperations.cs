@@ -62,11 +62,11 @@ public sealed class JobOperations
             var outcomes = result.Results.ToDictionary(r => r.TaskId ?? "", StringComparer.OrdinalIgnoreCase);
             foreach (var (options, input) in toAdd)
             {
-                if (outcomes.TryGetValue(options.Id, out var outcome) && outcome.Error is not null && !IsSuccess(outcome))
+                if (!outcomes.TryGetValue(options.Id, out var outcome) || !CreateTasksResult.IsAdded(outcome))
                 {
                     failures.Add(new BwException(BwErrorKind.InvalidOperation, "TaskNotAdded",
-                        $"Task '{options.Id}' for input '{input.BlobName}' was not added: {outcome.Error.Code}: {outcome.Error.Message?.Value}",
-                        input.BlobName, "Check the input and the job, then run Start-BwJob again with this file.") { ServiceErrorCode = outcome.Error.Code });
+                        $"Task '{options.Id}' for input '{input.BlobName}' was not added: {outcome?.Error?.Code ?? "no result"}: {outcome?.Error?.Message?.Value}",
+                        input.BlobName, "Check the input and the job, then run Start-BwJob again with this file.") { ServiceErrorCode = outcome?.Error?.Code });
                     continue;
                 }
                 tasks.Add(new BwTask
@@ -140,7 +140,7 @@ public sealed class JobOperations
         var tasks = new List<BatchTask>();
         await BatchErrors.Guard($"Listing tasks of job '{jobId}'", jobId, async () =>
         {
-            await foreach (var task in _client.GetTasksAsync(jobId, filter: filter, select: TaskMapper.Select, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var task in _client.GetTasksAsync(jobId, filter: filter, select: TaskMapper.Select.Split(','), cancellationToken: cancellationToken).ConfigureAwait(false))
                 tasks.Add(task);
         }).ConfigureAwait(false);
         foreach (var task in tasks) yield return TaskMapper.ToBwTask(task, jobId, _context);
@@ -151,10 +151,6 @@ public sealed class JobOperations
         BatchIds.Validate(id, "Job");
         return BatchErrors.Guard($"Deleting job '{id}'", id, () => _client.DeleteJobAsync(id, cancellationToken: cancellationToken));
     }
-
-    private static bool IsSuccess(BatchTaskCreateResult outcome)
-        => string.Equals(outcome.Status.ToString(), "success", StringComparison.OrdinalIgnoreCase)
-           || string.Equals(outcome.Error?.Code, BatchErrorCodeStrings.TaskExists, StringComparison.Ordinal);
 
     private static void Validate(JobSubmission submission)
     {
@@ -206,7 +202,7 @@ public sealed class JobOperations
         var result = new Dictionary<string, BatchTask>(StringComparer.Ordinal);
         await BatchErrors.Guard($"Listing tasks of job '{jobId}'", jobId, async () =>
         {
-            await foreach (var task in _client.GetTasksAsync(jobId, select: TaskMapper.Select, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var task in _client.GetTasksAsync(jobId, select: TaskMapper.Select.Split(','), cancellationToken: cancellationToken).ConfigureAwait(false))
                 if (task.ResourceFiles?.FirstOrDefault()?.FilePath is { } input) result.TryAdd(input, task);
         }).ConfigureAwait(false);
         return result;

@@ -151,7 +151,7 @@ public sealed class PoolOperations
         var nodeStates = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            await foreach (var node in _client.GetNodesAsync(pool.Id!, select: "id,state", cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var node in _client.GetNodesAsync(pool.Id!, select: new[] { "id", "state" }, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 var state = node.State?.ToString() ?? "unknown";
                 nodeStates[state] = nodeStates.GetValueOrDefault(state) + 1;

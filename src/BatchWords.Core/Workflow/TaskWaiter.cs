@@ -100,7 +100,7 @@ public sealed class TaskWaiter
         var result = new List<BatchTask>();
         await BatchErrors.Guard($"Listing tasks of job '{request.JobId}'", request.JobId, async () =>
         {
-            await foreach (var task in _client.GetTasksAsync(request.JobId, filter: filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var task in _client.GetTasksAsync(request.JobId, filter: filter, select: select.Split(','), cancellationToken: cancellationToken).ConfigureAwait(false))
                 result.Add(task);
         }).ConfigureAwait(false);
         return result;
@@ -122,7 +122,7 @@ public sealed class TaskWaiter
         var nodes = new List<BatchNode>();
         try
         {
-            await foreach (var node in _client.GetNodesAsync(poolId, select: "id,state,startTaskInfo", cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var node in _client.GetNodesAsync(poolId, select: new[] { "id", "state", "startTaskInfo" }, cancellationToken: cancellationToken).ConfigureAwait(false))
                 nodes.Add(node);
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)
