@@ -22,6 +22,16 @@
         'Publish-BwInput'
         'Receive-BwOutput'
         'Remove-BwContainer'
+        'New-BwPool'
+        'Get-BwPool'
+        'Remove-BwPool'
+        'Start-BwJob'
+        'Get-BwJob'
+        'Remove-BwJob'
+        'Get-BwTask'
+        'Wait-BwTask'
+        'Get-BwTaskLog'
+        'Invoke-BwTutorial'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
