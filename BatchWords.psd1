@@ -36,7 +36,7 @@
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
-    FormatsToProcess     = @('BatchWords.Format.ps1xml')
+    FormatsToProcess     = @('BatchWords.Format.ps1xml', 'BatchWords.Batch.Format.ps1xml')
 
     PrivateData          = @{
         PSData = @{

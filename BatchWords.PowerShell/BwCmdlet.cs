@@ -67,6 +67,24 @@ public abstract class BwCmdlet : PSCmdlet
         }
     }
 
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    /// <summary>
+    /// The confirmation of a destructive ConfirmImpact High cmdlet with a -Force switch: -WhatIf always wins;
+    /// otherwise ShouldProcess asks (at the default $ConfirmPreference), and ShouldContinue asks once more only
+    /// when ShouldProcess did not ($ConfirmPreference None, as automation sets it) and neither -Force nor
+    /// -Confirm was given. So the user is asked exactly once, and -Force or -Confirm:$false never prompt.
+    /// </summary>
+    protected bool ConfirmDestructive(string target, string action, string question, bool force)
+    {
+        if (!ShouldProcess(target, action)) return false;
+        if (force || MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
+        var preference = SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact impact ? impact : ConfirmImpact.High;
+        var shouldProcessAsked = preference != ConfirmImpact.None && preference <= ConfirmImpact.High;
+        return shouldProcessAsked || ShouldContinue(question, action, ref _yesToAll, ref _noToAll);
+    }
+
     /// <summary>Writes a non-terminating error for one failed item; the cmdlet goes on with the others.</summary>
     protected void WriteError(BwException error) => WriteError(ToErrorRecord(error));
 
