@@ -152,6 +152,17 @@ public sealed class JobOperations
         return BatchErrors.Guard($"Deleting job '{id}'", id, () => _client.DeleteJobAsync(id, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Terminates the job: running tasks are killed, queued ones never start, and the job accepts no new tasks
+    /// (its record, task states and logs stay until it is deleted).
+    /// </summary>
+    public Task TerminateJobAsync(string id, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(id, "Job");
+        return BatchErrors.Guard($"Terminating job '{id}'", id, () => _client.TerminateJobAsync(id,
+            reason is null ? null : new BatchJobTerminateOptions { TerminateReason = reason }, cancellationToken: cancellationToken));
+    }
+
     private static void Validate(JobSubmission submission)
     {
         BatchIds.Validate(submission.JobId, "Job");
