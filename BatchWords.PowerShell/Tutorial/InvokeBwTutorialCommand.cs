@@ -49,7 +49,10 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 
     // The step running now, so Ctrl+C stops it too; and the job once its tasks exist, so Ctrl+C ends them.
     private volatile System.Management.Automation.PowerShell? _step;
-    private (BwContext Context, string JobId)? _startedJob;
+    // Two fields, not a (BwContext, string)? tuple: a value-type field built from a Core type makes PowerShell
+    // load Core while it scans this assembly's types, before the load-context hook is in place.
+    private BwContext? _startedJobContext;
+    private string? _startedJobId;
 
     protected override void StopProcessing()
     {
@@ -74,9 +77,9 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     /// </summary>
     private void TerminateStartedJob()
     {
-        if (_startedJob is not { } started) return;
+        if (_startedJobContext is null || _startedJobId is null) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try { new JobOperations(started.Context).TerminateJobAsync(started.JobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult(); }
+        try { new JobOperations(_startedJobContext).TerminateJobAsync(_startedJobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult(); }
         catch (Exception e) when (e is BwException or OperationCanceledException) { /* best effort: the pipeline is already stopping */ }
     }
 
@@ -105,7 +108,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 
         Say($"Creating job [{jobId}]...");
         Say($"Adding {inputs.Count} tasks to job [{jobId}]...");
-        _startedJob = (context, jobId);
+        (_startedJobContext, _startedJobId) = (context, jobId);
         var tasks = Step("Start-BwJob", new Hashtable { ["JobId"] = jobId, ["Pool"] = PoolId, ["InputFile"] = inputs.Select(i => i.BaseObject).ToArray(), ["Top"] = Top, ["Context"] = context });
 
         Say($"Monitoring all tasks for 'Completed' state, timeout in {Timeout}...");

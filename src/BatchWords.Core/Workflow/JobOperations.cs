@@ -42,7 +42,9 @@ public sealed class JobOperations
 
         var tasks = new List<BwTask>();
         var toAdd = new List<(BatchTaskCreateOptions Options, BwInputFile Input)>();
-        foreach (var input in submission.Inputs)
+        // Ids follow the input names, not the order uploads happened to finish in: taskdata1 is topNtask0,
+        // as in the tutorial, and a re-run gives each file the same task id.
+        foreach (var input in submission.Inputs.OrderBy(i => i.BlobName, StringComparer.Ordinal))
         {
             if (existing.TryGetValue(input.BlobName, out var already))
             {
