@@ -1,0 +1,21 @@
+using BatchWords.Emulator.Model;
+
+namespace BatchWords.Emulator.Runtime;
+
+/// <summary>A task could not be started (a resource file, the command line): it completes as failed, without retry.</summary>
+public sealed class PreparationException : Exception
+{
+    public PreparationException(string category, string code, string message, params (string Name, string Value)[] details)
+        : base(message)
+    {
+        Failure = new FailureInfo
+        {
+            Category = category,
+            Code = code,
+            Message = message,
+            Details = details.Length == 0 ? null : details.Select(d => new NameValue { Name = d.Name, Value = d.Value }).ToList(),
+        };
+    }
+
+    public FailureInfo Failure { get; }
+}

@@ -1,0 +1,90 @@
+using BatchWords.Emulator.Model;
+
+namespace BatchWords.Emulator.State;
+
+/// <summary>A pool: its create request, its targets and state, and the nodes allocated to it.</summary>
+public sealed class PoolState
+{
+    public PoolState(PoolCreateRequest spec, long sequence, string eTag, DateTimeOffset now, string directory)
+    {
+        Spec = spec;
+        Id = spec.Id!;
+        Sequence = sequence;
+        ETag = eTag;
+        CreationTime = LastModified = StateTransitionTime = AllocationStateTransitionTime = now;
+        Directory = directory;
+        TargetDedicatedNodes = spec.TargetDedicatedNodes ?? 0;
+        TargetLowPriorityNodes = spec.TargetLowPriorityNodes ?? 0;
+        ResizeTimeout = spec.ResizeTimeout ?? TimeSpan.FromMinutes(15);
+        TaskSlotsPerNode = spec.TaskSlotsPerNode ?? 1;
+        NodeFillType = spec.TaskSchedulingPolicy?.NodeFillType ?? "spread";
+    }
+
+    public string Id { get; }
+    public long Sequence { get; }
+    public PoolCreateRequest Spec { get; }
+
+    /// <summary>&lt;data&gt;/pools/&lt;poolId&gt;: every node's root directory lives below it.</summary>
+    public string Directory { get; }
+
+    public string ETag { get; set; }
+    public DateTimeOffset LastModified { get; set; }
+    public DateTimeOffset CreationTime { get; }
+    public string State { get; set; } = "active";
+    public DateTimeOffset StateTransitionTime { get; set; }
+    public string AllocationState { get; set; } = "resizing";
+    public DateTimeOffset AllocationStateTransitionTime { get; set; }
+    public int TargetDedicatedNodes { get; set; }
+    public int TargetLowPriorityNodes { get; set; }
+    public TimeSpan ResizeTimeout { get; set; }
+    public int TaskSlotsPerNode { get; }
+    public string NodeFillType { get; }
+    public List<NodeState> Nodes { get; } = new();
+    public int NextNodeIndex { get; set; }
+
+    /// <summary>Bumped by each resize, so a provisioning pass that a newer resize overtook stops.</summary>
+    public int ResizeGeneration { get; set; }
+
+    public bool IsDeleting => State == "deleting";
+
+    public void Touch(EmulatorState state)
+    {
+        ETag = state.NewETag();
+        LastModified = EmulatorState.Now;
+    }
+
+    public void SetAllocationState(string allocationState, EmulatorState state)
+    {
+        if (AllocationState == allocationState) return;
+        AllocationState = allocationState;
+        AllocationStateTransitionTime = EmulatorState.Now;
+        Touch(state);
+    }
+
+    public PoolResponse ToResponse(string baseUrl) => new()
+    {
+        Id = Id,
+        DisplayName = Spec.DisplayName,
+        Url = $"{baseUrl}/pools/{Id}",
+        ETag = ETag,
+        LastModified = LastModified,
+        CreationTime = CreationTime,
+        State = State,
+        StateTransitionTime = StateTransitionTime,
+        AllocationState = AllocationState,
+        AllocationStateTransitionTime = AllocationStateTransitionTime,
+        VmSize = Spec.VmSize,
+        VirtualMachineConfiguration = Spec.VirtualMachineConfiguration,
+        ResizeTimeout = ResizeTimeout,
+        CurrentDedicatedNodes = Nodes.Count(n => n.IsDedicated && !n.IsLeaving),
+        CurrentLowPriorityNodes = Nodes.Count(n => !n.IsDedicated && !n.IsLeaving),
+        TargetDedicatedNodes = TargetDedicatedNodes,
+        TargetLowPriorityNodes = TargetLowPriorityNodes,
+        EnableAutoScale = false,
+        EnableInterNodeCommunication = Spec.EnableInterNodeCommunication ?? false,
+        StartTask = Spec.StartTask,
+        TaskSlotsPerNode = TaskSlotsPerNode,
+        TaskSchedulingPolicy = new TaskSchedulingPolicy { NodeFillType = NodeFillType },
+        Metadata = Spec.Metadata,
+    };
+}
