@@ -43,12 +43,38 @@ public static class EndpointHelpers
         pool.Nodes.FirstOrDefault(n => string.Equals(n.Id, nodeId, StringComparison.OrdinalIgnoreCase))
         ?? throw BatchRequestException.NotFound("NodeNotFound", "The specified node does not exist.");
 
+    /// <summary>Under the lock: the route's pool for a write, after its conditional headers; a deleting pool takes no writes.</summary>
+    public static PoolState FindPoolForWrite(HttpContext context, EmulatorState state)
+    {
+        var pool = FindPool(state, context.RouteValue("poolId"));
+        ResourceHeaders.CheckConditions(context, pool.ETag, pool.LastModified, isRead: false);
+        if (pool.IsDeleting) throw BatchRequestException.PoolBeingDeleted();
+        return pool;
+    }
+
+    /// <summary>Under the lock: the route's job for a write, after its conditional headers; a deleting job takes no writes.</summary>
+    public static JobState FindJobForWrite(HttpContext context, EmulatorState state)
+    {
+        var job = FindJob(state, context.RouteValue("jobId"));
+        ResourceHeaders.CheckConditions(context, job.ETag, job.LastModified, isRead: false);
+        if (job.State == "deleting") throw BatchRequestException.JobBeingDeleted();
+        return job;
+    }
+
+    /// <summary>A GET of a versioned entity: conditions (304), ETag and Last-Modified, then the body with $select.</summary>
+    public static Task WriteVersionedAsync<T>(HttpContext context, string entitySet, T entity, string eTag, DateTimeOffset lastModified)
+    {
+        ResourceHeaders.CheckConditions(context, eTag, lastModified, isRead: true);
+        ResourceHeaders.SetVersion(context, eTag, lastModified);
+        return ListResponse.WriteEntityAsync(context, entitySet, entity);
+    }
+
     /// <summary>Writes to a job are refused once it is ending or gone, with the code the service uses for each state.</summary>
     public static void EnsureJobAcceptsChanges(JobState job)
     {
         switch (job.State)
         {
-            case "deleting": throw BatchRequestException.Conflict("JobBeingDeleted", "The specified job has been marked for deletion and is being reclaimed.");
+            case "deleting": throw BatchRequestException.JobBeingDeleted();
             case "terminating": throw BatchRequestException.Conflict("JobBeingTerminated", "The specified job is being terminated.");
             case "completed": throw BatchRequestException.Conflict("JobCompleted", "The specified job is already in a completed state.");
         }

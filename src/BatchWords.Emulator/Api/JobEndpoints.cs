@@ -40,9 +40,7 @@ public static class JobEndpoints
         lock (state.Gate)
         {
             if (state.Jobs.TryGetValue(spec.Id!, out var existing))
-                throw existing.State == "deleting"
-                    ? BatchRequestException.Conflict("JobBeingDeleted", "The specified job has been marked for deletion and is being reclaimed.")
-                    : BatchRequestException.Conflict("JobExists", "The specified job already exists.");
+                throw existing.State == "deleting" ? BatchRequestException.JobBeingDeleted() : BatchRequestException.Conflict("JobExists", "The specified job already exists.");
             // A pool that does not exist (yet) is accepted: the tasks wait for it (§2.2).
             var job = new JobState(spec, state.NextSequence(), state.NewETag(), EmulatorState.Now);
             state.Jobs[job.Id] = job;
@@ -97,9 +95,7 @@ public static class JobEndpoints
         var state = context.Runtime().State;
         JobResponse job;
         lock (state.Gate) job = EndpointHelpers.FindJob(state, context.RouteValue("jobId")).ToResponse(BaseUrl.Of(context));
-        ResourceHeaders.CheckConditions(context, job.ETag, job.LastModified, isRead: true);
-        ResourceHeaders.SetVersion(context, job.ETag, job.LastModified);
-        return ListResponse.WriteEntityAsync(context, "jobs", job);
+        return EndpointHelpers.WriteVersionedAsync(context, "jobs", job, job.ETag, job.LastModified);
     }
 
     private static async Task PatchAsync(HttpContext context)
@@ -118,8 +114,7 @@ public static class JobEndpoints
         JobResponse updated;
         lock (state.Gate)
         {
-            var job = EndpointHelpers.FindJob(state, context.RouteValue("jobId"));
-            ResourceHeaders.CheckConditions(context, job.ETag, job.LastModified, isRead: false);
+            var job = EndpointHelpers.FindJobForWrite(context, state);
             EndpointHelpers.EnsureJobAcceptsChanges(job);
             if (onAllTasksComplete == "noaction" && job.OnAllTasksComplete == "terminatejob")
                 throw BatchRequestException.InvalidProperty("onAllTasksComplete", onAllTasksComplete, "A job set to terminatejob cannot go back to noaction.");
@@ -151,9 +146,7 @@ public static class JobEndpoints
         string url;
         lock (state.Gate)
         {
-            var job = EndpointHelpers.FindJob(state, context.RouteValue("jobId"));
-            ResourceHeaders.CheckConditions(context, job.ETag, job.LastModified, isRead: false);
-            if (job.State == "deleting") throw BatchRequestException.Conflict("JobBeingDeleted", "The specified job has been marked for deletion and is being reclaimed.");
+            var job = EndpointHelpers.FindJobForWrite(context, state);
             runtime.Jobs.BeginDelete(job);
             url = job.ToResponse(BaseUrl.Of(context)).Url;
         }
@@ -169,8 +162,7 @@ public static class JobEndpoints
         JobResponse job;
         lock (state.Gate)
         {
-            var found = EndpointHelpers.FindJob(state, context.RouteValue("jobId"));
-            ResourceHeaders.CheckConditions(context, found.ETag, found.LastModified, isRead: false);
+            var found = EndpointHelpers.FindJobForWrite(context, state);
             EndpointHelpers.EnsureJobAcceptsChanges(found);
             runtime.Jobs.Terminate(found, string.IsNullOrEmpty(body?.TerminateReason) ? "UserTerminate" : body.TerminateReason);
             job = found.ToResponse(BaseUrl.Of(context));

@@ -41,9 +41,7 @@ public static class PoolEndpoints
         lock (state.Gate)
         {
             if (state.Pools.TryGetValue(spec.Id!, out var existing))
-                throw existing.IsDeleting
-                    ? BatchRequestException.Conflict("PoolBeingDeleted", "The specified pool has been marked for deletion and is being reclaimed.")
-                    : BatchRequestException.Conflict("PoolExists", "The specified pool already exists.");
+                throw existing.IsDeleting ? BatchRequestException.PoolBeingDeleted() : BatchRequestException.Conflict("PoolExists", "The specified pool already exists.");
             var pool = new PoolState(spec, state.NextSequence(), state.NewETag(), EmulatorState.Now, Path.Combine(state.PoolsDirectory, spec.Id!));
             state.Pools[pool.Id] = pool;
             runtime.Nodes.ApplyTargets(pool);
@@ -109,11 +107,8 @@ public static class PoolEndpoints
         var state = context.Runtime().State;
         PoolResponse pool;
         lock (state.Gate) pool = EndpointHelpers.FindPool(state, context.RouteValue("poolId")).ToResponse(BaseUrl.Of(context));
-        ResourceHeaders.CheckConditions(context, pool.ETag, pool.LastModified, isRead: true);
-        ResourceHeaders.SetVersion(context, pool.ETag, pool.LastModified);
-        // HEAD is "pool exists": 200 with no body (a deleting pool still exists).
-        if (context.IsMethod("HEAD")) return context.Empty(HttpStatusCode.OK);
-        return ListResponse.WriteEntityAsync(context, "pools", pool);
+        // HEAD is "pool exists": 200 with no body (a deleting pool still exists); JsonBodies writes no body for HEAD.
+        return EndpointHelpers.WriteVersionedAsync(context, "pools", pool, pool.ETag, pool.LastModified);
     }
 
     private static Task Delete(HttpContext context)
@@ -123,9 +118,7 @@ public static class PoolEndpoints
         string url;
         lock (state.Gate)
         {
-            var pool = EndpointHelpers.FindPool(state, context.RouteValue("poolId"));
-            ResourceHeaders.CheckConditions(context, pool.ETag, pool.LastModified, isRead: false);
-            if (pool.IsDeleting) throw BatchRequestException.Conflict("PoolBeingDeleted", "The specified pool has been marked for deletion and is being reclaimed.");
+            var pool = EndpointHelpers.FindPoolForWrite(context, state);
             runtime.Nodes.BeginDeletePool(pool);
             url = pool.ToResponse(BaseUrl.Of(context)).Url;
         }
@@ -145,9 +138,7 @@ public static class PoolEndpoints
         string url;
         lock (state.Gate)
         {
-            var pool = EndpointHelpers.FindPool(state, context.RouteValue("poolId"));
-            ResourceHeaders.CheckConditions(context, pool.ETag, pool.LastModified, isRead: false);
-            if (pool.IsDeleting) throw BatchRequestException.Conflict("PoolBeingDeleted", "The specified pool has been marked for deletion and is being reclaimed.");
+            var pool = EndpointHelpers.FindPoolForWrite(context, state);
             if (pool.AllocationState != "steady")
                 throw BatchRequestException.Conflict("PoolBeingResized", "The specified pool is currently being resized; wait until its allocationState is steady.");
             pool.TargetDedicatedNodes = body.TargetDedicatedNodes ?? pool.TargetDedicatedNodes;

@@ -186,9 +186,17 @@ public static class TaskEndpoints
             var job = EndpointHelpers.FindJob(state, context.RouteValue("jobId"));
             task = EndpointHelpers.FindTask(job, context.RouteValue("taskId")).ToResponse(BaseUrl.Of(context));
         }
-        ResourceHeaders.CheckConditions(context, task.ETag, task.LastModified, isRead: true);
-        ResourceHeaders.SetVersion(context, task.ETag, task.LastModified);
-        return ListResponse.WriteEntityAsync(context, "tasks", task);
+        return EndpointHelpers.WriteVersionedAsync(context, "tasks", task, task.ETag, task.LastModified);
+    }
+
+    /// <summary>Under the lock: the route's task for a write (its job not being deleted), after the task's conditional headers.</summary>
+    private static TaskState FindTaskForWrite(HttpContext context, EmulatorState state)
+    {
+        var job = EndpointHelpers.FindJob(state, context.RouteValue("jobId"));
+        if (job.State == "deleting") throw BatchRequestException.JobBeingDeleted();
+        var task = EndpointHelpers.FindTask(job, context.RouteValue("taskId"));
+        ResourceHeaders.CheckConditions(context, task.ETag, task.LastModified, isRead: false);
+        return task;
     }
 
     private static Task Delete(HttpContext context)
@@ -197,10 +205,7 @@ public static class TaskEndpoints
         var state = runtime.State;
         lock (state.Gate)
         {
-            var job = EndpointHelpers.FindJob(state, context.RouteValue("jobId"));
-            if (job.State == "deleting") throw BatchRequestException.Conflict("JobBeingDeleted", "The specified job has been marked for deletion and is being reclaimed.");
-            var task = EndpointHelpers.FindTask(job, context.RouteValue("taskId"));
-            ResourceHeaders.CheckConditions(context, task.ETag, task.LastModified, isRead: false);
+            var task = FindTaskForWrite(context, state);
             runtime.Jobs.DeleteTask(task);
         }
         runtime.Scheduler.Wake();
@@ -216,10 +221,7 @@ public static class TaskEndpoints
         string url;
         lock (state.Gate)
         {
-            var job = EndpointHelpers.FindJob(state, context.RouteValue("jobId"));
-            if (job.State == "deleting") throw BatchRequestException.Conflict("JobBeingDeleted", "The specified job has been marked for deletion and is being reclaimed.");
-            var task = EndpointHelpers.FindTask(job, context.RouteValue("taskId"));
-            ResourceHeaders.CheckConditions(context, task.ETag, task.LastModified, isRead: false);
+            var task = FindTaskForWrite(context, state);
             if (task.State == "completed") throw BatchRequestException.Conflict("TaskCompleted", "The specified task is already completed.");
             run = task.Run;
             if (run is null) runtime.Tasks.CompleteUnstarted(task);

@@ -47,6 +47,12 @@ public sealed class BatchRequestException : Exception
 
     public static BatchRequestException Conflict(string code, string message) => new(HttpStatusCode.Conflict, code, message);
 
+    public static BatchRequestException PoolBeingDeleted() =>
+        Conflict("PoolBeingDeleted", "The specified pool has been marked for deletion and is being reclaimed.");
+
+    public static BatchRequestException JobBeingDeleted() =>
+        Conflict("JobBeingDeleted", "The specified job has been marked for deletion and is being reclaimed.");
+
     public static BatchRequestException BodyTooLarge(long maxBytes, string reason) =>
         new(HttpStatusCode.RequestEntityTooLarge, "RequestBodyTooLarge", "The request body is too large and exceeds the maximum permissible limit.",
             ("MaxLimit", maxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Reason", reason));

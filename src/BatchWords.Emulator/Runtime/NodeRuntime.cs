@@ -45,9 +45,7 @@ public sealed class NodeRuntime
     /// <summary>Under the lock: the pool goes to "deleting"; its nodes leave, requeueing their tasks; it disappears once they are gone.</summary>
     public void BeginDeletePool(PoolState pool)
     {
-        pool.State = "deleting";
-        pool.StateTransitionTime = EmulatorState.Now;
-        pool.Touch(_runtime.State);
+        pool.SetState("deleting", _runtime.State);
         foreach (var node in pool.Nodes.ToList()) RemoveNode(node, "requeue");
         FinishPoolDeletionIfEmpty(pool);
     }
@@ -169,7 +167,7 @@ public sealed class NodeRuntime
             try { outcome = await _execution.RunAsync(plan, run).ConfigureAwait(false); }
             catch (Exception e)
             {
-                outcome = new ExecutionOutcome.PreparationFailed(TaskRunner.Failure("servererror", "StartTaskRunFailed", "The emulator could not run the start task: " + e.Message));
+                outcome = new ExecutionOutcome.PreparationFailed(FailureInfos.Create("servererror", "StartTaskRunFailed", "The emulator could not run the start task: " + e.Message));
             }
 
             var retry = false;
@@ -191,14 +189,14 @@ public sealed class NodeRuntime
                         retry = true;
                         break;
                     case ExecutionOutcome.Exited { ExitCode: var code }:
-                        EndStartTask(node, code, TaskRunner.Failure("usererror", "FailureExitCode", "The start task process exited with an unexpected exit code",
+                        EndStartTask(node, code, FailureInfos.Create("usererror", "FailureExitCode", "The start task process exited with an unexpected exit code",
                             ("Message", $"The start task process exited with exit code {code}")));
                         break;
                     case ExecutionOutcome.PreparationFailed failed:
                         EndStartTask(node, null, failed.Failure);
                         break;
                     case ExecutionOutcome.TimedOut timedOut:
-                        EndStartTask(node, timedOut.ExitCode, TaskRunner.Failure("servererror", "TaskEnded", "The start task ran too long."));
+                        EndStartTask(node, timedOut.ExitCode, FailureInfos.Create("servererror", "TaskEnded", "The start task ran too long."));
                         break;
                 }
                 if (node.StartTaskResult == "failure" && waitForSuccess && !node.IsLeaving) node.SetState("starttaskfailed");

@@ -112,26 +112,18 @@ public sealed class OutputFileUploader
                 HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized => ("usererror", "FileUploadMiscError"),
                 _ => ("servererror", "FileUploadMiscError"),
             };
-            return Failure(category, code, $"Uploading {file} to {scrubbed} failed with HTTP {(int)response.StatusCode} {storageCode ?? response.StatusCode.ToString()}.",
+            return FailureInfos.Create(category, code, $"Uploading {file} to {scrubbed} failed with HTTP {(int)response.StatusCode} {storageCode ?? response.StatusCode.ToString()}.",
                 ("FilePath", file), ("HttpStatusCode", ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)), ("StorageErrorCode", storageCode ?? ""));
         }
         catch (HttpRequestException e)
         {
-            return Failure("servererror", "FileUploadMiscError", $"Uploading {file} to {scrubbed} failed: {e.Message}", ("FilePath", file));
+            return FailureInfos.Create("servererror", "FileUploadMiscError", $"Uploading {file} to {scrubbed} failed: {e.Message}", ("FilePath", file));
         }
         catch (IOException e)
         {
-            return Failure("usererror", "FileUploadMiscError", $"Reading {file} for upload failed: {e.Message}", ("FilePath", file));
+            return FailureInfos.Create("usererror", "FileUploadMiscError", $"Reading {file} for upload failed: {e.Message}", ("FilePath", file));
         }
     }
-
-    private static FailureInfo Failure(string category, string code, string message, params (string Name, string Value)[] details) => new()
-    {
-        Category = category,
-        Code = code,
-        Message = message,
-        Details = details.Select(d => new NameValue { Name = d.Name, Value = d.Value }).ToList(),
-    };
 
     private static string Stamp() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }

@@ -8,13 +8,7 @@ public sealed class PreparationException : Exception
     public PreparationException(string category, string code, string message, params (string Name, string Value)[] details)
         : base(message)
     {
-        Failure = new FailureInfo
-        {
-            Category = category,
-            Code = code,
-            Message = message,
-            Details = details.Length == 0 ? null : details.Select(d => new NameValue { Name = d.Name, Value = d.Value }).ToList(),
-        };
+        Failure = FailureInfos.Create(category, code, message, details);
     }
 
     public FailureInfo Failure { get; }

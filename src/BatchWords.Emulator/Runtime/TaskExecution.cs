@@ -106,5 +106,5 @@ public sealed class TaskExecution
         }
     }
 
-    private static FailureInfo Failure(string code, string message) => new() { Category = "usererror", Code = code, Message = message };
+    private static FailureInfo Failure(string code, string message) => FailureInfos.Create("usererror", code, message);
 }

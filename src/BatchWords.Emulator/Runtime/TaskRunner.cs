@@ -58,10 +58,8 @@ public sealed class TaskRunner
         catch (Exception e)
         {
             _runtime.LogWarning("Task {Job}/{Task} failed inside the emulator: {Error}", task.Job.Id, task.Id, e.Message);
-            outcome = new ExecutionOutcome.PreparationFailed(new FailureInfo
-            {
-                Category = "servererror", Code = "TaskRunFailed", Message = "The emulator could not run the task: " + e.Message,
-            });
+            outcome = new ExecutionOutcome.PreparationFailed(
+                FailureInfos.Create("servererror", "TaskRunFailed", "The emulator could not run the task: " + e.Message));
         }
 
         lock (state.Gate) Record(task, node, run, outcome, uploadFailure, willRetry);
@@ -100,7 +98,7 @@ public sealed class TaskRunner
                     task.Job.Pending.Add(task);
                     break;
                 case ExecutionOutcome.Stopped when run.Reason == StopReason.Terminated:
-                    Complete(task, null, Failure("usererror", "TaskEnded", "The task was ended by user request."));
+                    Complete(task, null, FailureInfos.Create("usererror", "TaskEnded", "The task was ended by user request."));
                     break;
                 case ExecutionOutcome.Stopped:
                     break; // shutdown: the emulator is going away with its state
@@ -108,7 +106,7 @@ public sealed class TaskRunner
                     Complete(task, null, failed.Failure);
                     break;
                 case ExecutionOutcome.TimedOut timedOut:
-                    Complete(task, timedOut.ExitCode, Failure("servererror", "TaskEnded",
+                    Complete(task, timedOut.ExitCode, FailureInfos.Create("servererror", "TaskEnded",
                         "The task ran longer than its maxWallClockTime and was ended."));
                     break;
                 case ExecutionOutcome.Exited { ExitCode: var code } when code != 0 && willRetry:
@@ -118,7 +116,7 @@ public sealed class TaskRunner
                     task.Job.Pending.Add(task);
                     break;
                 case ExecutionOutcome.Exited { ExitCode: var code } when code != 0:
-                    Complete(task, code, Failure("usererror", "FailureExitCode", "The task process exited with an unexpected exit code",
+                    Complete(task, code, FailureInfos.Create("usererror", "FailureExitCode", "The task process exited with an unexpected exit code",
                         ("Message", $"The task process exited with exit code {code}")));
                     break;
                 case ExecutionOutcome.Exited:
@@ -144,15 +142,7 @@ public sealed class TaskRunner
     public void CompleteUnstarted(TaskState task)
     {
         task.Job.Pending.Remove(task);
-        Complete(task, null, Failure("usererror", "TaskEnded", "The task was ended by user request."));
+        Complete(task, null, FailureInfos.Create("usererror", "TaskEnded", "The task was ended by user request."));
         _runtime.Jobs.AfterTaskFinished(task.Job);
     }
-
-    public static FailureInfo Failure(string category, string code, string message, params (string Name, string Value)[] details) => new()
-    {
-        Category = category,
-        Code = code,
-        Message = message,
-        Details = details.Length == 0 ? null : details.Select(d => new NameValue { Name = d.Name, Value = d.Value }).ToList(),
-    };
 }

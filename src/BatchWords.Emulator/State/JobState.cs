@@ -3,17 +3,17 @@ using BatchWords.Emulator.Model;
 namespace BatchWords.Emulator.State;
 
 /// <summary>A job: its settings (some changeable by PATCH), its state (§5.4) and its tasks in creation order.</summary>
-public sealed class JobState
+public sealed class JobState : VersionedEntity
 {
     private static readonly IComparer<TaskState> BySequence = Comparer<TaskState>.Create((a, b) => a.Sequence.CompareTo(b.Sequence));
 
     public JobState(JobCreateRequest spec, long sequence, string eTag, DateTimeOffset now)
+        : base(eTag, now, "active")
     {
         Spec = spec;
         Id = spec.Id!;
         Sequence = sequence;
-        ETag = eTag;
-        CreationTime = LastModified = StateTransitionTime = now;
+        CreationTime = now;
         Priority = spec.Priority ?? 0;
         MaxParallelTasks = spec.MaxParallelTasks ?? -1;
         AllowTaskPreemption = spec.AllowTaskPreemption ?? false;
@@ -27,13 +27,7 @@ public sealed class JobState
     public string Id { get; }
     public long Sequence { get; }
     public JobCreateRequest Spec { get; }
-    public string ETag { get; set; }
-    public DateTimeOffset LastModified { get; set; }
     public DateTimeOffset CreationTime { get; }
-    public string State { get; private set; } = "active";
-    public DateTimeOffset StateTransitionTime { get; private set; }
-    public string? PreviousState { get; private set; }
-    public DateTimeOffset? PreviousStateTransitionTime { get; private set; }
     public DateTimeOffset? EndTime { get; set; }
     public string? TerminateReason { get; set; }
 
@@ -56,29 +50,13 @@ public sealed class JobState
 
     public int RunningTaskCount { get; set; }
 
-    /// <summary>Maintained by <see cref="TaskState.SetState"/> and task deletion.</summary>
+    /// <summary>Maintained by TaskState's state changes and task deletion.</summary>
     public int CompletedTaskCount { get; set; }
 
     /// <summary>Cancels the job's maxWallClockTime timer when the job ends first.</summary>
     public CancellationTokenSource? WallClockTimer { get; set; }
 
     public bool IsActive => State == "active";
-
-    public void SetState(string state, EmulatorState emulator)
-    {
-        if (State == state) return;
-        PreviousState = State;
-        PreviousStateTransitionTime = StateTransitionTime;
-        State = state;
-        StateTransitionTime = EmulatorState.Now;
-        Touch(emulator);
-    }
-
-    public void Touch(EmulatorState emulator)
-    {
-        ETag = emulator.NewETag();
-        LastModified = EmulatorState.Now;
-    }
 
     /// <summary>The retry limit for a task that sets none itself (0 = no retries, -1 = unlimited).</summary>
     public int DefaultMaxTaskRetryCount => Constraints?.MaxTaskRetryCount ?? 0;

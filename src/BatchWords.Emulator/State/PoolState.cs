@@ -3,15 +3,15 @@ using BatchWords.Emulator.Model;
 namespace BatchWords.Emulator.State;
 
 /// <summary>A pool: its create request, its targets and state, and the nodes allocated to it.</summary>
-public sealed class PoolState
+public sealed class PoolState : VersionedEntity
 {
     public PoolState(PoolCreateRequest spec, long sequence, string eTag, DateTimeOffset now, string directory)
+        : base(eTag, now, "active")
     {
         Spec = spec;
         Id = spec.Id!;
         Sequence = sequence;
-        ETag = eTag;
-        CreationTime = LastModified = StateTransitionTime = AllocationStateTransitionTime = now;
+        CreationTime = AllocationStateTransitionTime = now;
         Directory = directory;
         TargetDedicatedNodes = spec.TargetDedicatedNodes ?? 0;
         TargetLowPriorityNodes = spec.TargetLowPriorityNodes ?? 0;
@@ -27,11 +27,7 @@ public sealed class PoolState
     /// <summary>&lt;data&gt;/pools/&lt;poolId&gt;: every node's root directory lives below it.</summary>
     public string Directory { get; }
 
-    public string ETag { get; set; }
-    public DateTimeOffset LastModified { get; set; }
     public DateTimeOffset CreationTime { get; }
-    public string State { get; set; } = "active";
-    public DateTimeOffset StateTransitionTime { get; set; }
     public string AllocationState { get; set; } = "resizing";
     public DateTimeOffset AllocationStateTransitionTime { get; set; }
     public int TargetDedicatedNodes { get; set; }
@@ -46,12 +42,6 @@ public sealed class PoolState
     public int ResizeGeneration { get; set; }
 
     public bool IsDeleting => State == "deleting";
-
-    public void Touch(EmulatorState state)
-    {
-        ETag = state.NewETag();
-        LastModified = EmulatorState.Now;
-    }
 
     public void SetAllocationState(string allocationState, EmulatorState state)
     {

@@ -4,29 +4,23 @@ using BatchWords.Emulator.Runtime;
 namespace BatchWords.Emulator.State;
 
 /// <summary>A task: its create request, its state (active → running → completed, §5.7) and how it ran.</summary>
-public sealed class TaskState
+public sealed class TaskState : VersionedEntity
 {
     public TaskState(JobState job, TaskCreateRequest spec, long sequence, string eTag, DateTimeOffset now)
+        : base(eTag, now, "active")
     {
         Job = job;
         Spec = spec;
         Id = spec.Id!;
         Sequence = sequence;
-        ETag = eTag;
-        CreationTime = LastModified = StateTransitionTime = now;
+        CreationTime = now;
     }
 
     public JobState Job { get; }
     public TaskCreateRequest Spec { get; }
     public string Id { get; }
     public long Sequence { get; }
-    public string ETag { get; set; }
     public DateTimeOffset CreationTime { get; }
-    public DateTimeOffset LastModified { get; set; }
-    public string State { get; private set; } = "active";
-    public DateTimeOffset StateTransitionTime { get; private set; }
-    public string? PreviousState { get; private set; }
-    public DateTimeOffset? PreviousStateTransitionTime { get; private set; }
 
     public DateTimeOffset? StartTime { get; set; }
     public DateTimeOffset? EndTime { get; set; }
@@ -54,23 +48,11 @@ public sealed class TaskState
     /// <summary>workitems/{job}/job-1/{task}, relative to the node root (§8.1).</summary>
     public string RelativeDirectory => $"workitems/{Job.Id}/job-1/{Id}";
 
-    public void SetState(string state, EmulatorState emulator)
+    /// <summary>The job keeps a count of completed tasks, so "all tasks complete" is not a scan of every task.</summary>
+    protected override void OnStateChanging(string from, string to)
     {
-        if (State == state) return;
-        // The job keeps a count of completed tasks, so "all tasks complete" is not a scan of every task.
-        if (state == "completed") Job.CompletedTaskCount++;
-        else if (State == "completed") Job.CompletedTaskCount--;
-        PreviousState = State;
-        PreviousStateTransitionTime = StateTransitionTime;
-        State = state;
-        StateTransitionTime = EmulatorState.Now;
-        Touch(emulator);
-    }
-
-    public void Touch(EmulatorState emulator)
-    {
-        ETag = emulator.NewETag();
-        LastModified = EmulatorState.Now;
+        if (to == "completed") Job.CompletedTaskCount++;
+        else if (from == "completed") Job.CompletedTaskCount--;
     }
 
     public string Url(string baseUrl) => $"{baseUrl}/jobs/{Job.Id}/tasks/{Id}";
