@@ -20,7 +20,11 @@ public sealed class EmulatorRuntime
     {
         State = state;
         _logger = logger;
-        Http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        Http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            Proxy = new LoopbackBypassingProxy(HttpClient.DefaultProxy),
+        }) { Timeout = Timeout.InfiniteTimeSpan };
         var execution = new TaskExecution(new ResourceFileDownloader(Http));
         Scheduler = new Scheduler(this);
         Jobs = new JobLifecycle(this);

@@ -103,13 +103,30 @@ public sealed class NodeRuntime
     private async Task StartNodeAsync(NodeState node)
     {
         var state = _runtime.State;
+        Exception? failure = null;
         try
         {
             foreach (var directory in NodeDirectories) Directory.CreateDirectory(Path.Combine(node.RootDirectory, directory));
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            lock (state.Gate) node.IsProvisioning = false;
+            failure = e;
+        }
+        lock (state.Gate)
+        {
+            node.IsProvisioning = false;
+            if (failure is not null)
+            {
+                // A node without its sandbox can run nothing: unusable, as a VM that failed to provision.
+                node.SetState("unusable");
+                UpdateAllocationState(node.Pool);
+                TryCompleteRemoval(node);
+            }
+        }
+        if (failure is not null)
+        {
+            _runtime.LogWarning("Node {Node} could not create its sandbox: {Error}", node.Id, failure.Message);
+            return;
         }
 
         StartTask? startTask;

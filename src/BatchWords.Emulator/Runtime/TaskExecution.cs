@@ -48,6 +48,8 @@ public sealed class TaskExecution
             run.Reason != StopReason.None ? new ExecutionOutcome.Stopped() : new ExecutionOutcome.TimedOut(exitCode);
 
         var workingDirectory = Path.Combine(plan.TaskDirectory, "wd");
+        // Stopped before it began (its job was deleted): do not re-create a directory that was just discarded.
+        if (either.IsCancellationRequested) return Interrupted();
         try
         {
             Directory.CreateDirectory(workingDirectory);
