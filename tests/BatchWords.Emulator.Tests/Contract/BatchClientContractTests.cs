@@ -106,6 +106,12 @@ public sealed class BatchClientContractTests
         Assert.All(images, i => Assert.Equal(OSType.Linux, i.OsType));
         Assert.Contains(images, i => i.NodeAgentSkuId == "batch.node.ubuntu 24.04");
         Assert.All(images, i => Assert.NotNull(i.BatchSupportEndOfLife));
+
+        // New-BwPool's default image (publisher/offer/sku prefix) must be one the emulator offers, or Local pools fail.
+        var parts = new PoolRequest { Id = "any" }.Image.Split('/');
+        Assert.Contains(images, i => string.Equals(i.ImageReference!.Publisher, parts[0], StringComparison.OrdinalIgnoreCase)
+            && string.Equals(i.ImageReference.Offer, parts[1], StringComparison.OrdinalIgnoreCase)
+            && i.ImageReference.Sku!.StartsWith(parts[2], StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
