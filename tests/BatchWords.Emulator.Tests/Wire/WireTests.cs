@@ -317,6 +317,79 @@ public sealed class WireTests
         Assert.Equal("PT6H", (string?)(await BodyAsync(jobGet))["constraints"]!["maxWallClockTime"]);
     }
 
+    [Fact]
+    public async Task The_files_api_decodes_paths_refuses_dot_dot_and_honours_ranges()
+    {
+        var pool = "wire-files-" + Guid.NewGuid().ToString("N")[..8];
+        var job = "wire-files-" + Guid.NewGuid().ToString("N")[..8];
+        using (var r = await _emulator.SendAsync(HttpMethod.Post, Q("/pools"), PoolJson(pool))) Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        using (var r = await _emulator.SendAsync(HttpMethod.Post, Q("/jobs"), $$$"""{"id":"{{{job}}}","poolInfo":{"poolId":"{{{pool}}}"}}"""))
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        using (var r = await _emulator.SendAsync(HttpMethod.Post, Q($"/jobs/{job}/tasks"), """{"id":"f","commandLine":"/bin/sh -c 'mkdir -p sub && printf 0123456789 > sub/data.txt'"}"""))
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var node = await Eventually.GetAsync(async () =>
+        {
+            using var get = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f"));
+            return await BodyAsync(get);
+        }, t => (string?)t["state"] == "completed", "the task to complete");
+        Assert.Equal("success", (string?)node["executionInfo"]!["result"]);
+
+        // One segment with %2F (as the .NET SDK sends it) and plain slashes reach the same file.
+        foreach (var path in new[] { "wd%2Fsub%2Fdata.txt", "wd/sub/data.txt" })
+        {
+            using var get = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f/files/{path}"));
+            Assert.Equal("0123456789", await get.Content.ReadAsStringAsync());
+        }
+        using (var head = await _emulator.SendAsync(HttpMethod.Head, Q($"/jobs/{job}/tasks/f/files/wd%2Fsub%2Fdata.txt")))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(10, head.Content.Headers.ContentLength);
+            Assert.Equal("false", head.Headers.GetValues("ocp-batch-file-isdirectory").Single());
+            Assert.Matches("^0[0-7]{3}$", head.Headers.GetValues("ocp-batch-file-mode").Single());
+            Assert.NotNull(head.Content.Headers.LastModified);
+        }
+        using (var range = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f/files/wd%2Fsub%2Fdata.txt"),
+                   customize: r => r.Headers.TryAddWithoutValidation("ocp-range", "bytes=2-4")))
+            Assert.Equal("234", await range.Content.ReadAsStringAsync());
+        using (var bad = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f/files/wd%2Fsub%2Fdata.txt"),
+                   customize: r => r.Headers.TryAddWithoutValidation("ocp-range", "bytes=50-60")))
+            await AssertErrorAsync(bad, HttpStatusCode.RequestedRangeNotSatisfiable, "InvalidRange");
+        using (var escape = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f/files/wd%2F..%2F..%2F..%2Fshared")))
+            await AssertErrorAsync(escape, HttpStatusCode.BadRequest, "InvalidUri");
+        using (var missing = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f/files/nope.txt")))
+            await AssertErrorAsync(missing, HttpStatusCode.NotFound, "FileNotFound");
+
+        using (var list = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f/files")))
+        {
+            var names = (await BodyAsync(list))["value"]!.AsArray().Select(f => (string)f!["name"]!).ToList();
+            Assert.Contains("stdout.txt", names);
+            Assert.Contains("wd", names);
+            Assert.DoesNotContain("wd/sub/data.txt", names); // not recursive
+        }
+        using (var list = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f/files", "recursive=true&$filter=startswith(name,'wd/')")))
+        {
+            var files = (await BodyAsync(list))["value"]!.AsArray();
+            var data = files.Single(f => (string?)f!["name"] == "wd/sub/data.txt")!;
+            Assert.Equal("10", (string?)data["properties"]!["contentLength"]); // int64 as a string
+            Assert.False((bool)data["isDirectory"]!);
+            Assert.All(files, f => Assert.StartsWith("wd/", (string?)f!["name"]));
+        }
+
+        var nodeId = (string)node["nodeInfo"]!["nodeId"]!;
+        using (var nodeFiles = await _emulator.SendAsync(HttpMethod.Get, Q($"/pools/{pool}/nodes/{nodeId}/files")))
+        {
+            var names = (await BodyAsync(nodeFiles))["value"]!.AsArray().Select(f => (string)f!["name"]!).ToList();
+            Assert.Contains("startup", names);
+            Assert.Contains("shared", names);
+            Assert.Contains("workitems", names);
+        }
+        using (var taskFileOnNode = await _emulator.SendAsync(HttpMethod.Get, Q($"/pools/{pool}/nodes/{nodeId}/files/workitems%2F{job}%2Fjob-1%2Ff%2Fwd%2Fsub%2Fdata.txt")))
+            Assert.Equal("0123456789", await taskFileOnNode.Content.ReadAsStringAsync());
+        using (var deleted = await _emulator.SendAsync(HttpMethod.Delete, Q($"/jobs/{job}/tasks/f/files/wd%2Fsub%2Fdata.txt"))) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        using (var gone = await _emulator.SendAsync(HttpMethod.Head, Q($"/jobs/{job}/tasks/f/files/wd%2Fsub%2Fdata.txt"))) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        using (var r = await _emulator.SendAsync(HttpMethod.Delete, Q($"/pools/{pool}"))) Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+    }
+
     private async Task<string> NewJobAsync()
     {
         var job = "wire-" + Guid.NewGuid().ToString("N")[..12];
