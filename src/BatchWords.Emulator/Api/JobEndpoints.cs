@@ -45,6 +45,8 @@ public static class JobEndpoints
             var job = new JobState(spec, state.NextSequence(), state.NewETag(), EmulatorState.Now);
             state.Jobs[job.Id] = job;
             runtime.Jobs.ArmWallClock(job);
+            // A job with zero tasks counts as all-complete (§2.2): created with terminatejob, it ends at once.
+            runtime.Jobs.AfterTaskFinished(job);
             created = job.ToResponse(BaseUrl.Of(context));
         }
         ResourceHeaders.SetVersion(context, created.ETag, created.LastModified);

@@ -235,6 +235,20 @@ public sealed class WireTests
     }
 
     [Fact]
+    public async Task A_job_created_with_terminatejob_and_no_tasks_completes_at_once()
+    {
+        var job = "wire-empty-" + Guid.NewGuid().ToString("N")[..8];
+        using (var r = await _emulator.SendAsync(HttpMethod.Post, Q("/jobs"), $$$"""{"id":"{{{job}}}","poolInfo":{"poolId":"p"},"onAllTasksComplete":"terminatejob"}"""))
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        using var get = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}"));
+        var body = await BodyAsync(get);
+        Assert.Equal("completed", (string?)body["state"]);
+        Assert.Equal("AllTasksComplete", (string?)body["executionInfo"]!["terminateReason"]);
+        using var late = await _emulator.SendAsync(HttpMethod.Post, Q($"/jobs/{job}/tasks"), """{"id":"t","commandLine":"true"}""");
+        await AssertErrorAsync(late, HttpStatusCode.Conflict, "JobCompleted");
+    }
+
+    [Fact]
     public async Task Unknown_request_properties_are_ignored()
     {
         var job = "wire-extra-" + Guid.NewGuid().ToString("N")[..8];
