@@ -98,6 +98,51 @@ public sealed class StorageRuntimeTests
         await Client.DeletePoolAsync(poolId);
     }
 
+    /// <summary>
+    /// The command lines Core really sends (TaskCommandLine), with a stand-in for the worker: the start task installs
+    /// it into the shared directory, each task runs it on its input and its output goes to the output container.
+    /// </summary>
+    [Fact]
+    public async Task The_tutorial_command_lines_of_Core_run_as_written()
+    {
+        const string program = "batchwords-worker";
+        var app = await _fx.Azurite.NewContainerAsync("rt-tut-app");
+        var worker = app.GetBlobClient(program);
+        // --filepath F --numwords N --rule R: the N most frequent words, written to {stem}_OUTPUT{ext}.
+        await worker.UploadAsync(BinaryData.FromString(
+            "#!/bin/sh\nf=$2; stem=${f%.*}; ext=.${f##*.}\ntr -s ' ' '\\n' < \"$f\" | sort | uniq -c | sort -rn | head -n \"$4\" | awk '{print $2\": \"$1}' > \"${stem}_OUTPUT${ext}\"\n"));
+        var input = await _fx.Azurite.NewContainerAsync("rt-tut-in");
+        var text = input.GetBlobClient("taskdata1.txt");
+        await text.UploadAsync(BinaryData.FromString("the cat and the dog and the bird"));
+        var output = await _fx.Azurite.NewContainerAsync("rt-tut-out");
+
+        var poolId = RuntimeFixture.NewId("rt-tutorial");
+        var nodes = await _fx.CreatePoolAsync(poolId, nodes: 1, startTask: new BatchStartTask(TaskCommandLine.InstallProgram(program))
+        {
+            ResourceFiles = new List<ResourceFile> { new() { HttpUri = AzuriteFixture.ReadSas(worker), FilePath = program, FileMode = "0755" } },
+            UserIdentity = new UserIdentity { AutoUser = new AutoUserSpecification { Scope = AutoUserScope.Pool, ElevationLevel = ElevationLevel.Admin } },
+            WaitForSuccess = true,
+            MaxTaskRetryCount = 1,
+        });
+        Assert.Equal(BatchNodeState.Idle, Assert.Single(nodes).State);
+
+        var jobId = await _fx.CreateJobAsync(poolId);
+        var outputName = TaskCommandLine.OutputNameFor(text.Name);
+        var task = await _fx.RunAsync(jobId, new BatchTaskCreateOptions("topNtask0", TaskCommandLine.RunTopWords(program, text.Name, 2, "tutorial"))
+        {
+            ResourceFiles = new List<ResourceFile> { new() { HttpUri = AzuriteFixture.ReadSas(text), FilePath = text.Name } },
+            OutputFiles = new List<OutputFile>
+            {
+                new(outputName, new OutputFileDestination(new OutputFileBlobContainerDestination(AzuriteFixture.WriteSas(output)) { Path = outputName }),
+                    new OutputFileUploadConfig(OutputFileUploadCondition.TaskSuccess)),
+            },
+        });
+        Assert.Equal(BatchTaskExecutionResult.Success, task.ExecutionInfo!.Result);
+        Assert.Equal("taskdata1_OUTPUT.txt", outputName);
+        Assert.Equal("the: 3\nand: 2\n", await ReadBlobAsync(output, outputName));
+        await Client.DeletePoolAsync(poolId);
+    }
+
     private static async Task<string> ReadBlobAsync(BlobContainerClient container, string name) =>
         (await container.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString();
 }
