@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using BatchWords.Emulator.State;
+using Microsoft.Extensions.Logging;
+
+namespace BatchWords.Emulator.Runtime;
+
+/// <summary>
+/// The running parts of the emulator and their shared plumbing: the state, the scheduler, the task and node
+/// runtimes, one HttpClient for resource files and uploads, and a register of background work so that shutdown
+/// kills every process group and waits for every attempt to wind up.
+/// </summary>
+public sealed class EmulatorRuntime
+{
+    private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILogger _logger;
+
+    public EmulatorRuntime(EmulatorState state, ILogger logger)
+    {
+        State = state;
+        _logger = logger;
+        Http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            Proxy = new LoopbackBypassingProxy(HttpClient.DefaultProxy),
+        }) { Timeout = Timeout.InfiniteTimeSpan };
+        var execution = new TaskExecution(new ResourceFileDownloader(Http));
+        Scheduler = new Scheduler(this);
+        Jobs = new JobLifecycle(this);
+        Nodes = new NodeRuntime(this, execution);
+        Tasks = new TaskRunner(this, execution, new OutputFileUploader(Http));
+    }
+
+    public EmulatorState State { get; }
+    public HttpClient Http { get; }
+    public Scheduler Scheduler { get; }
+    public JobLifecycle Jobs { get; }
+    public NodeRuntime Nodes { get; }
+    public TaskRunner Tasks { get; }
+
+    public bool IsStopping => _stopping.IsCancellationRequested;
+
+    /// <summary>Runs work in the background; a failure is logged (never lost silently) and never crashes the process.</summary>
+    public void Background(string what, Func<Task> work)
+    {
+        var task = Task.Run(async () =>
+        {
+            try { await work().ConfigureAwait(false); }
+            catch (Exception e) { _logger.LogError(e, "Background work failed: {What}", what); }
+        });
+        _background.TryAdd(task, 0);
+        task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    public void LogWarning(string message, params object[] args) => _logger.LogWarning(message, args);
+
+    public string TrashDirectory => Path.Combine(State.DataDirectory, "trash");
+
+    /// <summary>
+    /// Removes a directory tree at once, as far as anyone can see: it is renamed into the trash (a cheap metadata
+    /// operation, fine under the lock) and deleted there in the background, so a pool, job or task created next
+    /// with the same id never shares, or loses, a directory with the one being deleted.
+    /// </summary>
+    public void Discard(string path)
+    {
+        try
+        {
+            if (!Directory.Exists(path)) return;
+            Directory.CreateDirectory(TrashDirectory);
+            var trash = Path.Combine(TrashDirectory, Guid.NewGuid().ToString("N"));
+            Directory.Move(path, trash);
+            Background("deleting " + path, () =>
+            {
+                Directory.Delete(trash, recursive: true);
+                return Task.CompletedTask;
+            });
+        }
+        catch (IOException e) { _logger.LogWarning("Could not remove {Path}: {Error}", path, e.Message); }
+        catch (UnauthorizedAccessException e) { _logger.LogWarning("Could not remove {Path}: {Error}", path, e.Message); }
+    }
+
+    public void Start() => Scheduler.Start();
+
+    /// <summary>Stops scheduling, kills every task and start task process group, and waits (bounded) for them.</summary>
+    public async Task ShutdownAsync()
+    {
+        if (_stopping.IsCancellationRequested) return;
+        _stopping.Cancel();
+        Scheduler.Stop();
+        List<ProcessRun> runs;
+        lock (State.Gate)
+        {
+            runs = State.Jobs.Values.SelectMany(j => j.TaskOrder).Select(t => t.Run)
+                .Concat(State.Pools.Values.SelectMany(p => p.Nodes).Select(n => n.StartTaskRun))
+                .OfType<ProcessRun>().ToList();
+            foreach (var job in State.Jobs.Values) job.WallClockTimer?.Cancel();
+        }
+        foreach (var run in runs) run.Stop(StopReason.Shutdown);
+        await Task.WhenAny(Task.WhenAll(runs.Select(r => r.Finished)), Task.Delay(ShutdownWait)).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(_background.Keys), Task.Delay(ShutdownWait)).ConfigureAwait(false);
+        Http.Dispose();
+    }
+}

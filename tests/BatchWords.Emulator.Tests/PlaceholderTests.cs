@@ -1,7 +1,0 @@
-namespace BatchWords.Emulator.Tests;
-
-public class PlaceholderTests
-{
-    [Xunit.Fact]
-    public void Builds() => Xunit.Assert.True(true);
-}
