@@ -3,7 +3,7 @@ namespace BatchWords;
 /// <summary>Where a context's accounts live.</summary>
 public enum BwBackend
 {
-    /// <summary>On this machine: Azurite (and, later, the BatchWords Batch emulator), started on demand.</summary>
+    /// <summary>On this machine: Azurite and the BatchWords Batch emulator, started on demand.</summary>
     Local,
     /// <summary>Real Azure Storage (and Batch) accounts.</summary>
     Azure,

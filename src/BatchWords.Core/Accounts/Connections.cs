@@ -13,17 +13,28 @@ public static class Connections
     internal const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     /// <summary>
-    /// Connects to the Local backend: reuses this user's running Azurite (its pid is alive and its endpoint
-    /// answers) or starts one, detached so it outlives the session. The context has no Batch account yet.
+    /// Connects to the Local backend: reuses this user's running Azurite and Batch emulator (pid alive,
+    /// endpoint answers) or starts them, both at once and detached so they outlive the session.
     /// </summary>
     public static async Task<BwContext> ConnectLocalAsync(LocalConnectOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var stack = new LocalStack(options);
-        var endpoint = await stack.EnsureStorageAsync(cancellationToken).ConfigureAwait(false);
-        var blobEndpoint = new Uri(endpoint.ToString().TrimEnd('/') + "/" + DevelopmentAccountName);
+        var storageTask = stack.EnsureStorageAsync(cancellationToken);
+        var batchTask = stack.EnsureBatchAsync(cancellationToken);
+        try { await Task.WhenAll(storageTask, batchTask).ConfigureAwait(false); }
+        catch when (storageTask.IsFaulted || batchTask.IsFaulted)
+        {
+            // Report the first service that failed (WhenAll would surface only one of them, at random).
+            if (storageTask.IsFaulted) await storageTask.ConfigureAwait(false);
+            await batchTask.ConfigureAwait(false);
+            throw;
+        }
+        var blobEndpoint = new Uri(storageTask.Result.ToString().TrimEnd('/') + "/" + DevelopmentAccountName);
         var storage = StorageCredential.SharedKey(DevelopmentAccountName, DevelopmentAccountKey, StorageClientOptionsFactory.ForLocal());
-        return new BwContext(BwBackend.Local, DevelopmentAccountName, blobEndpoint, storage, null, null, null);
+        var (batchEndpoint, batchKey) = batchTask.Result;
+        return new BwContext(BwBackend.Local, DevelopmentAccountName, blobEndpoint, storage,
+            BatchEmulatorService.AccountName, batchEndpoint, BatchCredential.SharedKey(BatchEmulatorService.AccountName, batchKey));
     }
 
     /// <inheritdoc cref="ConnectLocalAsync"/>

@@ -1,6 +1,6 @@
 namespace BatchWords;
 
-/// <summary>Options for the Local backend (Azurite on this machine, started when it is not running).</summary>
+/// <summary>Options for the Local backend (Azurite and the Batch emulator on this machine, started when not running).</summary>
 public sealed class LocalConnectOptions
 {
     /// <summary>

@@ -1,8 +1,8 @@
 namespace BatchWords;
 
 /// <summary>
-/// The Local backend's services for this user: Azurite now; the BatchWords Batch emulator joins here as a
-/// second <see cref="LocalServiceDefinition"/> (its own Ensure method, and one more entry in StopAsync).
+/// The Local backend's services for this user: Azurite (storage) and the BatchWords Batch emulator, each
+/// reused when a recorded instance is alive and answers, started detached otherwise.
 /// </summary>
 public sealed class LocalStack
 {
@@ -34,11 +34,25 @@ public sealed class LocalStack
         return state.Endpoint;
     }
 
+    /// <summary>The Batch emulator's endpoint and account key, starting the emulator if it is not running.</summary>
+    internal async Task<(Uri Endpoint, string AccountKey)> EnsureBatchAsync(CancellationToken cancellationToken = default)
+    {
+        var assembly = BatchEmulatorService.LocateAssembly();
+        LocalServiceLauncher.CreatePrivateDirectory(StateDirectory);
+        var (key, created) = EmulatorAccountKey.ReadOrCreate(StateDirectory);
+        // A new key means any emulator still running was started with the old one and would refuse us.
+        if (created) await _launcher.StopAsync(BatchEmulatorService.Name, BatchEmulatorService.CommandLineMarker, cancellationToken).ConfigureAwait(false);
+        var state = await _launcher.EnsureRunningAsync(BatchEmulatorService.Define(assembly, key), cancellationToken).ConfigureAwait(false);
+        return (state.Endpoint, key);
+    }
+
     /// <summary>Stops every local service of this user (SIGTERM, then waits), reporting each.</summary>
     public async Task<IReadOnlyList<LocalServiceStopResult>> StopAsync(CancellationToken cancellationToken = default)
     {
-        // By name and marker, not by definition: stopping must work even where Azurite or node is no longer installed.
+        // By name and marker, not by definition: stopping must work even where Azurite, node or dotnet is no
+        // longer installed. The emulator first: a task it is finishing may still upload to Azurite.
+        var emulator = await _launcher.StopAsync(BatchEmulatorService.Name, BatchEmulatorService.CommandLineMarker, cancellationToken).ConfigureAwait(false);
         var azurite = await _launcher.StopAsync(AzuriteService.Name, AzuriteService.CommandLineMarker, cancellationToken).ConfigureAwait(false);
-        return new[] { azurite };
+        return new[] { emulator, azurite };
     }
 }

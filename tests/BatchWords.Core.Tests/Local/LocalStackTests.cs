@@ -4,8 +4,9 @@ using Xunit;
 namespace BatchWords.Core.Tests.Local;
 
 /// <summary>
-/// The Local backend's lifecycle with a real, disk-backed Azurite under a temporary state directory (the
-/// user's ~/.batchwords is never touched): start, reuse by a second connect, stop with SIGTERM.
+/// The Local backend's lifecycle with a real, disk-backed Azurite and the built Batch emulator under a
+/// temporary state directory (the user's ~/.batchwords is never touched): start, reuse by a second connect,
+/// stop with SIGTERM.
 /// </summary>
 public sealed class LocalStackTests : IDisposable
 {
@@ -29,7 +30,15 @@ public sealed class LocalStackTests : IDisposable
         Assert.True(ProcessSignals.IsAlive(state.ProcessId));
         Assert.Equal(BwBackend.Local, first.Backend);
         Assert.Equal("devstoreaccount1", first.StorageAccountName);
-        Assert.Null(first.BatchEndpoint);
+        var emulator = LocalServiceState.Read(_home.Combine("local", "batch-emulator.json"))!;
+        Assert.True(ProcessSignals.IsAlive(emulator.ProcessId));
+        Assert.Equal(emulator.Endpoint, first.BatchEndpoint);
+        Assert.Equal("127.0.0.1", first.BatchEndpoint!.Host);
+        Assert.Equal((BatchAuthentication.SharedKey, "localbatch"), (first.BatchAuthentication, first.BatchAccountName));
+        var keyPath = _home.Combine("local", EmulatorAccountKey.FileName);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyPath));
+        Assert.DoesNotContain(File.ReadAllText(keyPath).Trim(), File.ReadAllText(_home.Combine("local", "batch-emulator.json")));
+        Assert.DoesNotContain(File.ReadAllText(keyPath).Trim(), ProcessSignals.CommandLine(emulator.ProcessId) ?? "");
         Assert.Equal($"{state.Endpoint.ToString().TrimEnd('/')}/devstoreaccount1", first.BlobEndpoint.ToString());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(statePath));
         Assert.Equal(ContainerStatus.Created, (await new BwStorageClient(first).CreateContainerAsync("persisted")).Status);
@@ -38,12 +47,17 @@ public sealed class LocalStackTests : IDisposable
         var second = await Connections.ConnectLocalAsync(new LocalConnectOptions { StateDirectory = _home.Combine("local"), Log = log.Add });
 
         Assert.Equal(first.BlobEndpoint, second.BlobEndpoint);
+        Assert.Equal(first.BatchEndpoint, second.BatchEndpoint);
         Assert.Equal(state.ProcessId, LocalServiceState.Read(statePath)!.ProcessId);
         Assert.Contains(log, line => line.StartsWith("Reusing azurite"));
+        Assert.Contains(log, line => line.StartsWith("Reusing batch-emulator"));
 
-        var stopped = Assert.Single(await new LocalStack(Options()).StopAsync());
-        Assert.Equal((LocalServiceStopStatus.Stopped, (int?)state.ProcessId), (stopped.Status, stopped.ProcessId));
+        var stopped = await new LocalStack(Options()).StopAsync();
+        Assert.Equal(new[] { "batch-emulator", "azurite" }, stopped.Select(s => s.Name));
+        Assert.All(stopped, s => Assert.Equal(LocalServiceStopStatus.Stopped, s.Status));
+        Assert.Equal((int?)state.ProcessId, stopped[1].ProcessId);
         Assert.False(ProcessSignals.IsAlive(state.ProcessId));
+        Assert.False(ProcessSignals.IsAlive(emulator.ProcessId));
         Assert.False(File.Exists(statePath));
 
         // SIGTERM let Azurite save its metadata: a new instance on the same data still has the container.
@@ -68,8 +82,22 @@ public sealed class LocalStackTests : IDisposable
     [Fact]
     public async Task Stop_with_nothing_running_reports_NotRunning()
     {
-        var result = Assert.Single(await new LocalStack(Options()).StopAsync());
-        Assert.Equal(LocalServiceStopStatus.NotRunning, result.Status);
+        var results = await new LocalStack(Options()).StopAsync();
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r => Assert.Equal(LocalServiceStopStatus.NotRunning, r.Status));
+    }
+
+    [Fact]
+    public async Task A_lost_emulator_key_restarts_the_emulator_with_a_new_one_instead_of_failing_every_request()
+    {
+        var first = await Connections.ConnectLocalAsync(Options());
+        var firstPid = LocalServiceState.Read(_home.Combine("local", "batch-emulator.json"))!.ProcessId;
+        File.Delete(_home.Combine("local", EmulatorAccountKey.FileName));
+
+        var second = await Connections.ConnectLocalAsync(Options());
+
+        Assert.False(ProcessSignals.IsAlive(firstPid));
+        await foreach (var _ in new PoolOperations(second).GetPoolsAsync()) { }
     }
 
     [Fact]
@@ -82,6 +110,14 @@ public sealed class LocalStackTests : IDisposable
             Assert.Equal(Path.Combine(_home.Path, "local"), new LocalStack(new LocalConnectOptions()).StateDirectory);
         }
         finally { Environment.SetEnvironmentVariable("BATCHWORDS_HOME", previous); }
+    }
+
+    [Fact]
+    public void A_missing_emulator_is_a_clear_error_telling_to_run_the_build()
+    {
+        var error = Assert.Throws<BwException>(() => BatchEmulatorService.LocateAssembly(configured: null, startDirectory: "/"));
+        Assert.Equal("EmulatorNotFound", error.ErrorId);
+        Assert.Contains("build.ps1", error.RecommendedAction);
     }
 
     [Fact]
