@@ -1,0 +1,178 @@
+using System.Management.Automation;
+using System.Net;
+using System.Net.Sockets;
+using System.Security;
+using BatchWords.PowerShell.Tests.Infrastructure;
+using Xunit;
+
+namespace BatchWords.PowerShell.Tests;
+
+/// <summary>Connect-BwAccount, Get-BwContext and Disconnect-BwAccount through the engine.</summary>
+[Collection(LocalStackCollection.Name)]
+public sealed class ConnectTests(LocalStackFixture stack)
+{
+    private const string Cmdlet = "ConnectBwAccountCommand";
+    private static readonly string AzureKey = Convert.ToBase64String(Enumerable.Range(0, 64).Select(i => (byte)(i * 7 + 3)).ToArray());
+
+    [Fact]
+    public void The_first_connect_without_arguments_started_Azurite_under_the_runs_own_BATCHWORDS_HOME()
+    {
+        var verbose = string.Join("\n", stack.FirstConnect.VerboseMessages);
+        Assert.Contains("Starting azurite", verbose);
+        Assert.Contains($"azurite (pid {stack.AzuriteProcessId}) listens on", verbose);
+        Assert.True(LocalStackFixture.ProcessIsAlive(stack.AzuriteProcessId));
+        // Its data directory is the run's temporary home, never the developer's ~/.batchwords.
+        var commandLine = File.ReadAllText($"/proc/{stack.AzuriteProcessId}/cmdline").Replace('\0', ' ');
+        Assert.Contains(Path.Combine(stack.StateDirectory, "azurite-data"), commandLine);
+
+        var context = Assert.Single(stack.FirstConnect.Output);
+        Assert.Equal("BatchWords.BwContext", context.TypeName());
+        Assert.Equal(("Local", "devstoreaccount1", "SharedKey", "None"),
+            (context.Text("Backend"), context.Text("StorageAccountName"), context.Text("StorageAuthentication"), context.Text("BatchAuthentication")));
+        Assert.Equal("127.0.0.1", stack.BlobEndpoint.Host);
+        Assert.Equal("/devstoreaccount1", stack.BlobEndpoint.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData("Connect-BwAccount -Verbose")]
+    [InlineData("Connect-BwAccount -Local -Verbose")]
+    public void Connect_without_an_account_reuses_the_running_Azurite_and_makes_the_context_current(string command)
+    {
+        using var session = PowerShellSession.Start();
+
+        var result = session.Run(command + "; Get-BwContext").AssertSucceeded();
+
+        Assert.Contains(result.VerboseMessages, m => m.StartsWith($"Reusing azurite (pid {stack.AzuriteProcessId}) at ", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.VerboseMessages, m => m.Contains("Starting azurite", StringComparison.Ordinal));
+        Assert.Equal(stack.AzuriteProcessId, stack.ReadAzuriteProcessId());
+        Assert.Equal(2, result.Output.Count);
+        Assert.All(result.Output, o => Assert.Equal(stack.BlobEndpoint, o.Get("BlobEndpoint")));
+        Assert.Same(result.Output[0].BaseObject, result.Output[1].BaseObject);
+    }
+
+    [Fact]
+    public void Get_BwContext_emits_nothing_before_a_connect_and_each_runspace_has_its_own_current_context()
+    {
+        using var connected = PowerShellSession.ConnectedTo(stack);
+        using var other = PowerShellSession.Start();
+
+        var none = other.Run("Get-BwContext -Verbose").AssertSucceeded();
+        var current = connected.Run("Get-BwContext").AssertSucceeded();
+
+        Assert.Empty(none.Output);
+        Assert.Contains(none.VerboseMessages, m => m.Contains("run Connect-BwAccount", StringComparison.Ordinal));
+        Assert.Same(stack.Context, Assert.Single(current.Output).BaseObject);
+    }
+
+    [Fact]
+    public void Connect_with_Context_makes_a_saved_context_current_and_refuses_account_parameters_with_it()
+    {
+        using var session = PowerShellSession.Start();
+
+        var switched = session.Run("param($Saved) Connect-BwAccount -Context $Saved; Get-BwContext", new { Saved = stack.Context }).AssertSucceeded();
+        var mixed = session.Run("param($Saved, $Key) Connect-BwAccount -Context $Saved -StorageAccountName other -StorageAccountKey $Key",
+            new { Saved = stack.Context, Key = Secure(AzureKey) });
+
+        Assert.All(switched.Output, o => Assert.Same(stack.Context, o.BaseObject));
+        Assert.Equal(2, switched.Output.Count);
+        ErrorAssert.Is(mixed.SingleError(), "ContextWithAccountParameters", Cmdlet, ErrorCategory.InvalidArgument, stack.Context);
+    }
+
+    [Fact]
+    public void Disconnect_forgets_the_context_and_leaves_the_local_services_running()
+    {
+        using var session = PowerShellSession.ConnectedTo(stack);
+
+        var result = session.Run("Disconnect-BwAccount -Verbose; Get-BwContext").AssertSucceeded();
+
+        Assert.Empty(result.Output);
+        Assert.Contains(result.VerboseMessages, m => m.StartsWith("Forgetting the session's context", StringComparison.Ordinal));
+        Assert.True(LocalStackFixture.ProcessIsAlive(stack.AzuriteProcessId));
+        Assert.False(stack.Storage.ContainerExists(LocalStackFixture.NewContainerName("after-disconnect")));
+    }
+
+    [Fact]
+    public void Disconnect_StopLocalServices_WhatIf_says_what_it_would_stop_and_stops_nothing()
+    {
+        using var session = PowerShellSession.ConnectedTo(stack);
+
+        var result = session.Run("Disconnect-BwAccount -StopLocalServices -WhatIf").AssertSucceeded();
+
+        Assert.Empty(result.Output);
+        var whatIf = Assert.Single(result.WhatIf);
+        Assert.Equal($"What if: Performing the operation \"Stop (SIGTERM)\" on target \"local services in {stack.StateDirectory}\".", whatIf);
+        Assert.True(LocalStackFixture.ProcessIsAlive(stack.AzuriteProcessId));
+        Assert.Equal(stack.AzuriteProcessId, stack.ReadAzuriteProcessId());
+    }
+
+    public static TheoryData<string, string, object?> InvalidAzureParameters() => new()
+    {
+        { "Connect-BwAccount -StorageAccountName Bad_Name -StorageAccountKey $Key", "InvalidStorageAccountName", "Bad_Name" },
+        { "Connect-BwAccount -StorageAccountName ab -SasToken 'sv=2022-11-02&sig=abc'", "InvalidStorageAccountName", "ab" },
+        { "Connect-BwAccount -StorageAccountName mystorage -StorageAccountKey $NotBase64", "InvalidAccountKey", "mystorage" },
+        { "Connect-BwAccount -StorageAccountName mystorage -StorageAccountKey $Key -BatchAccountKey $Key", "MissingBatchAccountUrl", null },
+        { "Connect-BwAccount -StorageAccountName mystorage -StorageAccountKey $Key -BatchAccountUrl 'ftp://mybatch.westeurope.batch.azure.com'", "InvalidBatchAccountUrl", "ftp://mybatch.westeurope.batch.azure.com/" },
+        { "Connect-BwAccount -StorageAccountName mystorage -StorageAccountKey $Key -BatchAccountUrl 'https://my_batch.westeurope.batch.azure.com'", "InvalidBatchAccountName", "my_batch" },
+        { "Connect-BwAccount -ConnectionString 'this is not a connection string'", "InvalidConnectionString", null },
+        { "Connect-BwAccount -StorageAccountName mystorage -UseEntraId -Credential ([pscustomobject]@{ Token = 'x' })", "InvalidCredential", "System.Management.Automation.PSCustomObject" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidAzureParameters))]
+    public void Invalid_Azure_parameters_are_InvalidArgument_errors_naming_the_value_and_change_nothing(string command, string errorId, object? target)
+    {
+        using var session = PowerShellSession.ConnectedTo(stack);
+        const string notBase64 = "this-is-not-base64-but-a-secret!";
+
+        var result = session.Run("param($Key, $NotBase64) " + command + "; Get-BwContext", new { Key = Secure(AzureKey), NotBase64 = Secure(notBase64) });
+
+        var error = ErrorAssert.Is(result.SingleError(), errorId, Cmdlet, ErrorCategory.InvalidArgument, target);
+        Assert.False(string.IsNullOrEmpty(error.ErrorDetails?.RecommendedAction), $"No recommended action: {error}");
+        // The failed connect left the session's context as it was.
+        Assert.Same(stack.Context, Assert.Single(result.Output).BaseObject);
+        result.AssertNoSecret(new[] { AzureKey, notBase64 });
+    }
+
+    [Fact]
+    public void Two_ways_to_authorize_at_once_is_a_parameter_binding_error()
+    {
+        using var session = PowerShellSession.Start();
+
+        var result = session.Run("param($Key) Connect-BwAccount -StorageAccountName mystorage -StorageAccountKey $Key -SasToken 'sv=1&sig=2'",
+            new { Key = Secure(AzureKey) });
+
+        var error = result.SingleError();
+        Assert.Equal("AmbiguousParameterSet,BatchWords.PowerShell.ConnectBwAccountCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void An_Azure_connect_sends_no_request()
+    {
+        // A listener stands in for the blob endpoint: if connecting sent anything, a connection would be pending.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            using var session = PowerShellSession.Start();
+
+            var result = session.Run("param($Key, $Endpoint) Connect-BwAccount -StorageAccountName mystorage -StorageAccountKey $Key -BlobEndpoint $Endpoint -Verbose",
+                new { Key = Secure(AzureKey), Endpoint = new Uri($"http://127.0.0.1:{port}/mystorage") }).AssertSucceeded();
+
+            var context = Assert.Single(result.Output);
+            Assert.Equal(("Azure", "mystorage", "SharedKey"), (context.Text("Backend"), context.Text("StorageAccountName"), context.Text("StorageAuthentication")));
+            Assert.Equal($"http://127.0.0.1:{port}/mystorage", context.Text("BlobEndpoint"));
+            Assert.False(listener.Pending(), "Connect-BwAccount opened a connection to the blob endpoint.");
+        }
+        finally { listener.Stop(); }
+    }
+
+    internal static SecureString Secure(string text)
+    {
+        var secure = new SecureString();
+        foreach (var c in text) secure.AppendChar(c);
+        secure.MakeReadOnly();
+        return secure;
+    }
+}
