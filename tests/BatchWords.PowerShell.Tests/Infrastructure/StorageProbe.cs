@@ -102,6 +102,17 @@ public sealed class StorageProbe
 
     private HttpResponseMessage Send(HttpMethod method, string relative, HttpContent? content = null, params (string Name, string Value)[] headers)
     {
+        // Every probe request is idempotent. Under load Node may close a kept-alive connection just as a
+        // request goes out on it ("response ended prematurely"): send again on a fresh one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return SendOnce(method, relative, content, headers); }
+            catch (HttpRequestException) when (attempt < 3) { }
+        }
+    }
+
+    private HttpResponseMessage SendOnce(HttpMethod method, string relative, HttpContent? content, (string Name, string Value)[] headers)
+    {
         var uri = new Uri(_blobEndpoint, relative);
         var request = new HttpRequestMessage(method, uri) { Content = content };
         var date = DateTimeOffset.UtcNow.ToString("R", CultureInfo.InvariantCulture);
