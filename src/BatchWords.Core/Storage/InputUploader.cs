@@ -116,7 +116,7 @@ internal sealed class InputUploader
             }
 
             var sas = await _sas.BlobReadAsync(blob, _sasExpiresOn, cancellationToken).ConfigureAwait(false);
-            return new BwInputFile(_container.Name, blobName, full, length, Convert.ToBase64String(md5), status, blob.Uri, sas, _sasExpiresOn);
+            return new BwInputFile(_container.Name, blobName, full, length, Convert.ToBase64String(md5), status, BwStorageClient.WithoutSas(blob.Uri), sas, _sasExpiresOn);
         }
     }
 
