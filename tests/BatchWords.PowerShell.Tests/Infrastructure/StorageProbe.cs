@@ -83,6 +83,21 @@ public sealed class StorageProbe
         return names;
     }
 
+    /// <summary>
+    /// An account SAS token (no leading '?') for the blob service, signed with the account key: what a user
+    /// would paste into Connect-BwAccount -SasToken. <paramref name="permissions"/> in "racwdl" letters.
+    /// </summary>
+    public string AccountSas(string permissions, TimeSpan validFor)
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var expiry = DateTimeOffset.UtcNow.Add(validFor).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        // Version 2020-12-06 and later sign the encryption scope too (empty here).
+        var toSign = string.Join("\n", _account, permissions, "b", "sco", start, expiry, "", "https,http", Version, "") + "\n";
+        var signature = Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(toSign)));
+        return $"sv={Version}&ss=b&srt=sco&sp={permissions}&st={Uri.EscapeDataString(start)}&se={Uri.EscapeDataString(expiry)}" +
+            $"&spr=https,http&sig={Uri.EscapeDataString(signature)}";
+    }
+
     /// <summary>An anonymous GET (no Authorization header): what a Batch node does with a SAS URL.</summary>
     public static (HttpStatusCode Status, byte[] Body) GetAnonymous(Uri uri)
     {
