@@ -16,7 +16,12 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly List<(string Container, string Destination, BwContext Context)> _pending = new();
 
+    /// <summary>
+    /// The container to download. Binds by property name: Container (BwContainer, BwInputFile) or OutputContainer
+    /// (BwTask, what Wait-BwTask emits), so 'Wait-BwTask | Receive-BwOutput' downloads the tasks' outputs.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("OutputContainer")]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     public string Container { get; set; } = string.Empty;
 
