@@ -65,6 +65,54 @@ public sealed class ConnectTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public void A_cmdlet_run_before_any_connect_connects_to_the_Local_backend_and_makes_it_current()
+    {
+        using var session = PowerShellSession.Start();
+        var name = LocalStackFixture.NewContainerName("autoconnect");
+
+        var result = session.Run("param($Name) New-BwContainer $Name -Verbose; Get-BwContext", new { Name = name }).AssertSucceeded();
+
+        Assert.Contains(result.VerboseMessages, m => m.StartsWith("No account is connected in this session: connecting to the Local backend", StringComparison.Ordinal));
+        Assert.Equal(("Created", "Local"), (result.Output[0].Text("Status"), result.Output[1].Text("Backend")));
+        Assert.Equal(stack.BlobEndpoint, result.Output[1].Get("BlobEndpoint"));
+        Assert.Equal(stack.AzuriteProcessId, stack.ReadAzuriteProcessId());
+        Assert.True(stack.Storage.ContainerExists(name));
+    }
+
+    [Fact]
+    public void Context_parameter_is_used_for_that_call_only()
+    {
+        using var session = PowerShellSession.Start();
+        var name = LocalStackFixture.NewContainerName("ctxonly");
+
+        var result = session.Run("""
+            param($Context, $Name)
+            Get-BwContext -Context $Context
+            $null = New-BwContainer $Name -Context $Context
+            Remove-BwContainer $Name -Context $Context -Force -PassThru
+            Get-BwContext
+            """, new { stack.Context, Name = name }).AssertSucceeded();
+
+        Assert.Same(stack.Context, result.Output[0].BaseObject);
+        Assert.Equal((name, "Removed"), (result.Output[1].Text("Name"), result.Output[1].Text("Status")));
+        Assert.Equal(2, result.Output.Count); // the session still has no current context
+        Assert.False(stack.Storage.ContainerExists(name));
+    }
+
+    [Fact]
+    public void An_Entra_ID_context_is_made_without_signing_in()
+    {
+        using var session = PowerShellSession.Start();
+
+        var result = session.Run("Connect-BwAccount -StorageAccountName mystorage -UseEntraId -BatchAccountUrl 'https://mybatch.westeurope.batch.azure.com'")
+            .AssertSucceeded();
+
+        var context = Assert.Single(result.Output);
+        Assert.Equal(("EntraId", "mybatch", "EntraId"), (context.Text("StorageAuthentication"), context.Text("BatchAccountName"), context.Text("BatchAuthentication")));
+        Assert.Equal("https://mystorage.blob.core.windows.net/", context.Text("BlobEndpoint"));
+    }
+
+    [Fact]
     public void Connect_with_Context_makes_a_saved_context_current_and_refuses_account_parameters_with_it()
     {
         using var session = PowerShellSession.Start();

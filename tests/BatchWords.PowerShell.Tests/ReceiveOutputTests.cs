@@ -167,6 +167,29 @@ public sealed class ReceiveOutputTests(LocalStackFixture stack) : IDisposable
     }
 
     [Fact]
+    public void BwTask_objects_bind_by_OutputContainer_so_Wait_BwTask_output_pipes_in()
+    {
+        // Real BwTask objects (Core's type, in the module's load context), as Wait-BwTask emits them.
+        var container = ContainerWith("tasks", ("taskdata1_OUTPUT.txt", "the 3"), ("taskdata2_OUTPUT.txt", "a 2"));
+        var taskType = stack.Context.GetType().Assembly.GetType("BatchWords.BwTask", throwOnError: true)!;
+        object Task(string id)
+        {
+            var task = Activator.CreateInstance(taskType)!;
+            foreach (var (property, value) in new[] { ("JobId", "words"), ("TaskId", id), ("OutputContainer", container), ("InputContainer", "input") })
+                taskType.GetProperty(property)!.SetValue(task, value);
+            return task;
+        }
+        using var session = PowerShellSession.ConnectedTo(stack);
+        var destination = _temp.Combine("tasks");
+
+        var result = session.Run("param($Tasks, $Destination) $Tasks | Receive-BwOutput -Destination $Destination",
+            new { Tasks = new[] { Task("topNtask0"), Task("topNtask1") }, Destination = destination }).AssertSucceeded();
+
+        Assert.Equal(2, result.Output.Count);
+        Assert.Equal("the 3", File.ReadAllText(Path.Combine(destination, "taskdata1_OUTPUT.txt")));
+    }
+
+    [Fact]
     public void WhatIf_names_the_download_and_writes_nothing()
     {
         using var session = PowerShellSession.ConnectedTo(stack);
