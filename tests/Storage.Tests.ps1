@@ -174,6 +174,36 @@ Describe 'Publish-BwInput and Receive-BwOutput' {
         "$inputFile" | Should -Not -BeLike "*$signature*"
         ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Not -BeLike "*$signature*"
     }
+
+    It 'never shows a SAS signature when input files follow another type in the output' {
+        # Out-Default lists a type that did not start the output with its default display properties.
+        $text = & {
+            New-BwContainer $Container
+            Get-ChildItem $TutorialData -Filter *.txt | Publish-BwInput -Container $Container -Prefix 'mixed/'
+        } | Out-String
+        $text | Should -BeLike '*BlobName*mixed/*'
+        $text | Should -Not -BeLike '*sig=*'
+        $text | Should -Not -BeLike '*ReadSasUri*'
+    }
+
+    It 'reports a -Path wildcard that matches nothing' {
+        Publish-BwInput -Container $Container -Path (Join-Path $TestDrive '*.nothing') -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -Be 'InputFileNotFound,BatchWords.PowerShell.PublishBwInputCommand'
+        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'downloads a piped container once, after every upload of the pipeline' {
+        $name = New-TestContainerName 'pipe'
+        $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'many')
+        0..19 | ForEach-Object { Set-Content -Path (Join-Path $dir "in$_.txt") -Value "file $_" }
+        $destination = Join-Path $TestDrive 'many-out'
+
+        $null = New-BwContainer $name
+        $received = Get-ChildItem $dir -File | Publish-BwInput -Container $name | Receive-BwOutput -Destination $destination
+
+        $received.Count | Should -Be 20
+        (Get-ChildItem $destination -File).Count | Should -Be 20
+    }
 }
 
 Describe 'Remove-BwContainer' {
