@@ -52,6 +52,13 @@ public sealed class CountingProxy : IDisposable
         Interlocked.Increment(ref _total);
         for (var peak = Volatile.Read(ref _peak); open > peak; peak = Volatile.Read(ref _peak))
             if (Interlocked.CompareExchange(ref _peak, open, peak) == peak) break;
+        var counted = true;
+        void Uncount()
+        {
+            if (!counted) return;
+            counted = false;
+            Interlocked.Decrement(ref _open);
+        }
         try
         {
             using (client)
@@ -61,12 +68,14 @@ public sealed class CountingProxy : IDisposable
                 await server.ConnectAsync(_target, _stop.Token);
                 var a = client.GetStream();
                 var b = server.GetStream();
-                // Either side closing ends the connection (an HTTP client or server closing is final).
+                // Either side closing ends the connection (an HTTP client or server closing is final). It stops
+                // counting before the client sees it closed, so a reconnect never overlaps it in the count.
                 await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+                Uncount();
             }
         }
         catch (Exception) { /* a reset or the proxy stopping: the connection is over either way */ }
-        finally { Interlocked.Decrement(ref _open); }
+        finally { Uncount(); }
     }
 
     public void Dispose()
