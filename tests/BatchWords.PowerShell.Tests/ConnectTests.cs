@@ -54,6 +54,27 @@ public sealed class ConnectTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public void Connect_without_Azurite_installed_is_an_ObjectNotFound_error_saying_how_to_install_it()
+    {
+        // In a fresh process with a home of its own, so nothing of the run's stack is touched.
+        using var home = new TempDirectory("no-azurite");
+        var missing = Path.Combine(home.Path, "no", "main.js");
+
+        var result = ScriptHostProcess.Run("""
+            param($Manifest)
+            Import-Module $Manifest
+            try { Connect-BwAccount -ErrorAction Stop; 'connected' }
+            catch { '{0}|{1}|{2}|{3}' -f $_.FullyQualifiedErrorId, $_.CategoryInfo.Category, $_.TargetObject, $_.ErrorDetails.RecommendedAction }
+            """, new[] { "-Manifest", BuiltModule.ManifestPath },
+            new Dictionary<string, string?> { ["BATCHWORDS_HOME"] = home.Path, ["BATCHWORDS_AZURITE"] = missing });
+
+        var line = Assert.Single(result.OutputLines, l => l.Contains('|', StringComparison.Ordinal)).Split('|');
+        Assert.Equal(("AzuriteNotFound,BatchWords.PowerShell.ConnectBwAccountCommand", "ObjectNotFound", missing), (line[0], line[1], line[2]));
+        Assert.Contains("BATCHWORDS_AZURITE", line[3]);
+        Assert.False(Directory.Exists(Path.Combine(home.Path, "local", "azurite-data")));
+    }
+
+    [Fact]
     public void Get_BwContext_emits_nothing_before_a_connect_and_each_runspace_has_its_own_current_context()
     {
         using var connected = PowerShellSession.ConnectedTo(stack);

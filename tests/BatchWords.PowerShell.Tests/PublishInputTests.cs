@@ -272,6 +272,43 @@ public sealed class PublishInputTests(LocalStackFixture stack) : IDisposable
         Assert.Equal("readable through the SAS"u8.ToArray(), stack.Storage.GetBlob(container, "doc.txt"));
     }
 
+    [Theory]
+    [InlineData("0.00:00:00")]
+    [InlineData("8.00:00:00")]
+    public void A_SasExpiry_that_is_not_positive_or_longer_than_seven_days_is_refused_before_any_upload(string expiry)
+    {
+        using var session = PowerShellSession.ConnectedTo(stack);
+        var container = NewContainer("expiry");
+        var file = _temp.Write("a.txt", "a");
+
+        var result = session.Run("param($File, $Container, $Expiry) Publish-BwInput -Container $Container -Path $File -SasExpiry $Expiry",
+            new { File = file, Container = container, Expiry = TimeSpan.Parse(expiry, System.Globalization.CultureInfo.InvariantCulture) });
+
+        ErrorAssert.Is(result.SingleError(), "InvalidSasExpiry", Cmdlet, ErrorCategory.InvalidArgument, TimeSpan.Parse(expiry, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(stack.Storage.ListBlobs(container));
+    }
+
+    [Fact]
+    public void Relative_paths_resolve_against_the_sessions_location_not_the_process_directory()
+    {
+        using var session = PowerShellSession.ConnectedTo(stack);
+        var container = NewContainer("relative");
+        _temp.Write("rel.txt", "relative input");
+
+        var result = session.Run("""
+            param($Dir, $Container)
+            $null = $ExecutionContext.SessionState.Path.SetLocation($Dir)
+            Publish-BwInput -Container $Container -Path 'rel.txt'
+            Publish-BwInput -Container $Container -Path './*.txt' -Prefix 'wild/'
+            Receive-BwOutput -Container $Container -Destination 'downloaded'
+            """, new { Dir = _temp.Path, Container = container }).AssertSucceeded();
+
+        Assert.Equal(Path.Combine(_temp.Path, "rel.txt"), result.Output[0].Text("Path"));
+        Assert.Equal("wild/rel.txt", result.Output[1].Text("BlobName"));
+        Assert.Equal("relative input", File.ReadAllText(Path.Combine(_temp.Path, "downloaded", "rel.txt")));
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "downloaded", "wild", "rel.txt")));
+    }
+
     [Fact]
     public void Missing_files_directories_and_unreadable_files_are_per_file_errors_and_the_other_files_still_upload()
     {
