@@ -69,7 +69,7 @@ public sealed class PublishBwInputCommand : BwCmdlet
                     case TransferProgress p: WriteProgress(progress.Update(p)); break;
                     case InputUploaded u:
                         WriteVerbose($"{u.File.Status}: {u.File.Path} -> {u.File.BlobUri}");
-                        WriteObject(u.File);
+                        WriteObject(InputFileDisplay.Wrap(u.File));
                         break;
                     case TransferFailed f: WriteError(f.Error); break;
                 }
@@ -96,11 +96,12 @@ public sealed class PublishBwInputCommand : BwCmdlet
                 // A missing file is reported by the upload like any other per-file failure.
                 resolved.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
             }
-            catch (ItemNotFoundException)
-            {
+            catch (ItemNotFoundException) { /* a wildcard under a missing directory: reported below */ }
+            // The provider answers a wildcard that matches nothing with no paths and no error; uploading
+            // nothing without a word would hide a typo in the pattern.
+            if (resolved.Count == 0)
                 WriteError(new BwException(BwErrorKind.ObjectNotFound, "InputFileNotFound",
                     $"No file matches '{path}'.", path, "Check the path and the wildcard."));
-            }
             foreach (var file in resolved) yield return file;
         }
     }

@@ -4,16 +4,24 @@ namespace BatchWords.PowerShell;
 
 /// <summary>
 /// Downloads every blob of a container (all pages) into a directory in parallel and emits a FileInfo for
-/// each file as it lands. Containers bind by property name, so BwContainer and BwInputFile objects pipe in;
-/// each container is downloaded once per invocation however many objects name it.
+/// each file as it lands. Containers bind by property name, so BwContainer, BwInputFile and BwTask objects
+/// pipe in; each container is downloaded once per invocation however many objects name it, and only once
+/// the whole pipeline input has arrived: the upstream cmdlet (Publish-BwInput, Wait-BwTask) emits objects
+/// while it is still writing to the container, so listing it at the first object would miss the rest.
 /// </summary>
 [Cmdlet(VerbsCommunications.Receive, "BwOutput", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
 public sealed class ReceiveBwOutputCommand : BwCmdlet
 {
-    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly List<(string Container, string Destination, BwContext Context)> _pending = new();
 
+    /// <summary>
+    /// The container to download. Binds by property name: Container (BwContainer, BwInputFile) or OutputContainer
+    /// (BwTask, what Wait-BwTask emits), so 'Wait-BwTask | Receive-BwOutput' downloads the tasks' outputs.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("OutputContainer")]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     public string Container { get; set; } = string.Empty;
 
@@ -31,7 +39,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!_done.Add(Container)) return;
+        if (!_seen.Add(Container)) return;
         var destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
         if (ContainerNameRules.FindViolation(Container) is not null)
         {
@@ -39,15 +47,23 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
             catch (BwException error) { WriteError(error); }
             return;
         }
-        if (!ShouldProcess($"container '{Container}' -> {destination}", "Download every blob")) return;
+        // The context is taken per object: a piped object may carry its own (-Context binds by property name).
+        if (ShouldProcess($"container '{Container}' -> {destination}", "Download every blob")) _pending.Add((Container, destination, ResolveContext()));
+    }
 
-        var client = new BwStorageClient(ResolveContext());
-        WriteVerbose($"Listing and downloading {client.GetContainerUri(Container)} (GET ?restype=container&comp=list, all pages; GET blob per file, {ThrottleLimit} at a time) into {destination}.");
-        var progress = new TransferProgressWriter(2, $"Receive-BwOutput: downloading container '{Container}'");
+    protected override void EndProcessing()
+    {
+        foreach (var (container, destination, context) in _pending) Download(new BwStorageClient(context), container, destination);
+    }
+
+    private void Download(BwStorageClient client, string container, string destination)
+    {
+        WriteVerbose($"Listing and downloading {client.GetContainerUri(container)} (GET ?restype=container&comp=list, all pages; GET blob per file, {ThrottleLimit} at a time) into {destination}.");
+        var progress = new TransferProgressWriter(2, $"Receive-BwOutput: downloading container '{container}'");
         var options = new DownloadOptions { Force = Force.IsPresent, ThrottleLimit = ThrottleLimit };
         try
         {
-            foreach (var item in Stream(client.DownloadOutputsAsync(Container, destination, options, Stopping)))
+            foreach (var item in Stream(client.DownloadOutputsAsync(container, destination, options, Stopping)))
             {
                 switch (item)
                 {

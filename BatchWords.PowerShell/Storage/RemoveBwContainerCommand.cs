@@ -4,7 +4,7 @@ namespace BatchWords.PowerShell;
 
 /// <summary>
 /// Deletes blob containers and every blob in them. ConfirmImpact High: asks unless -Force or -Confirm:$false;
-/// when $ConfirmPreference is None (automation) it still asks once through ShouldContinue unless -Force.
+/// when $ConfirmPreference is None (automation) it still asks once through ShouldContinue unless -Force or -Confirm:$false.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "BwContainer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BwContainer))]
@@ -36,7 +36,7 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
                 catch (BwException error) { WriteError(error); }
                 continue;
             }
-            if (Force ? !ShouldProcess(name, "Remove container") : !ShouldProcessWithoutForce(name)) continue;
+            if (Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") ? !ProceedWithForce(name) : !ShouldProcessWithoutForce(name)) continue;
 
             var client = new BwStorageClient(ResolveContext());
             var uri = client.GetContainerUri(name);
@@ -48,6 +48,25 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
             }
             catch (BwException error) { WriteError(error); }
         }
+    }
+
+    /// <summary>
+    /// -Force is the answer to the confirmation: at ConfirmImpact High ShouldProcess would prompt anyway (and fail
+    /// with HostFunctionNotImplemented where no one can answer), so it is called only under -WhatIf, which
+    /// still wins over -Force. An explicit -Confirm still asks.
+    /// </summary>
+    private bool ProceedWithForce(string name)
+    {
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
+            ? LanguagePrimitives.IsTrue(bound)
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+        if (whatIf)
+        {
+            ShouldProcess(name, "Remove container");
+            return false;
+        }
+        WriteVerbose($"Performing the operation \"Remove container\" on target \"{name}\".");
+        return true;
     }
 
     /// <summary>

@@ -2,28 +2,37 @@ using System.Management.Automation;
 
 namespace BatchWords.PowerShell;
 
-/// <summary>Turns Core's <see cref="TransferProgress"/> events into one progress bar over files and bytes.</summary>
+/// <summary>
+/// Turns Core's <see cref="TransferProgress"/> events into one progress bar over files and bytes. Each call
+/// returns a NEW record: the engine keeps the records it is given (the Progress stream of a hosted pipeline,
+/// a job's Progress collection), so a record must not change after WriteProgress.
+/// </summary>
 internal sealed class TransferProgressWriter
 {
-    private readonly ProgressRecord _record;
+    private readonly int _activityId;
+    private readonly string _activity;
+    private ProgressRecord? _last;
 
-    public TransferProgressWriter(int activityId, string activity) => _record = new ProgressRecord(activityId, activity, "Starting");
-
-    public ProgressRecord Update(TransferProgress progress)
+    public TransferProgressWriter(int activityId, string activity)
     {
-        _record.StatusDescription = $"{progress.FilesDone} of {progress.FilesTotal} files, {Size(progress.BytesDone)} of {Size(progress.BytesTotal)}";
-        _record.CurrentOperation = progress.CurrentItem;
-        _record.PercentComplete = progress.PercentComplete;
-        _record.RecordType = ProgressRecordType.Processing;
-        return _record;
+        _activityId = activityId;
+        _activity = activity;
     }
 
-    public ProgressRecord Complete()
+    public ProgressRecord Update(TransferProgress progress) => _last = new ProgressRecord(_activityId, _activity,
+        $"{progress.FilesDone} of {progress.FilesTotal} files, {Size(progress.BytesDone)} of {Size(progress.BytesTotal)}")
     {
-        _record.RecordType = ProgressRecordType.Completed;
-        _record.PercentComplete = 100;
-        return _record;
-    }
+        CurrentOperation = progress.CurrentItem,
+        PercentComplete = progress.PercentComplete,
+        RecordType = ProgressRecordType.Processing,
+    };
+
+    public ProgressRecord Complete() => new(_activityId, _activity, _last?.StatusDescription ?? "Done")
+    {
+        CurrentOperation = _last?.CurrentOperation,
+        PercentComplete = 100,
+        RecordType = ProgressRecordType.Completed,
+    };
 
     private static string Size(long bytes) => bytes switch
     {

@@ -46,9 +46,11 @@ internal sealed class ConsoleHostUserInterface : PSHostUserInterface, IHostUISup
         return s;
     }
 
-    public override void Write(string value) { lock (_gate) Console.Out.Write(value); }
+    // GetOutputString honours $PSStyle.OutputRendering: setting PlainText alone does not strip the ANSI
+    // decoration the formatter puts on table headers; the host has to ask, as pwsh's console host does.
+    public override void Write(string value) { lock (_gate) Console.Out.Write(GetOutputString(value, SupportsVirtualTerminal)); }
     public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Write(value);
-    public override void WriteLine(string value) { lock (_gate) Console.Out.WriteLine(value); }
+    public override void WriteLine(string value) { lock (_gate) Console.Out.WriteLine(GetOutputString(value, SupportsVirtualTerminal)); }
     public override void WriteErrorLine(string value) => Err(value, "\u001b[31m");
     public override void WriteDebugLine(string message) => Err("DEBUG: " + message, "\u001b[33m");
     public override void WriteVerboseLine(string message) => Err("VERBOSE: " + message, "\u001b[33m");

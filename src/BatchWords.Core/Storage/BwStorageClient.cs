@@ -26,8 +26,14 @@ public sealed class BwStorageClient
     public Uri GetContainerUri(string container)
     {
         ContainerNameRules.Validate(container);
-        return _service.GetBlobContainerClient(container).Uri;
+        return WithoutSas(_service.GetBlobContainerClient(container).Uri);
     }
+
+    /// <summary>
+    /// A client built from a connection string with a SharedAccessSignature carries the SAS in every URL it
+    /// hands out; URLs we show or emit (verbose, BwContainer.Uri, BwInputFile.BlobUri) must not.
+    /// </summary>
+    internal static Uri WithoutSas(Uri uri) => string.IsNullOrEmpty(uri.Query) ? uri : new UriBuilder(uri) { Query = string.Empty }.Uri;
 
     /// <summary>Creates the container if it does not exist; an existing one is reported as <see cref="ContainerStatus.Existing"/>.</summary>
     public async Task<BwContainer> CreateContainerAsync(string name, CancellationToken cancellationToken = default)
@@ -38,7 +44,7 @@ public sealed class BwStorageClient
         {
             // CreateIfNotExists answers null when the container was already there.
             var created = await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new BwContainer(name, created is null ? ContainerStatus.Existing : ContainerStatus.Created, container.Uri);
+            return new BwContainer(name, created is null ? ContainerStatus.Existing : ContainerStatus.Created, WithoutSas(container.Uri));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

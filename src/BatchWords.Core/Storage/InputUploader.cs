@@ -77,7 +77,15 @@ internal sealed class InputUploader
         await using (stream.ConfigureAwait(false))
         {
             var blobName = (_options.Prefix ?? string.Empty) + Path.GetFileName(full);
-            var md5 = await MD5.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+            // The hash reads the whole file before any request: a file that opens but cannot be read (an I/O
+            // error, a device) fails here, as a read error of that file, not as a storage failure.
+            byte[] md5;
+            try { md5 = await MD5.HashDataAsync(stream, cancellationToken).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new BwException(BwErrorKind.ReadError, "InputFileUnreadable",
+                    $"Input file '{full}' cannot be read: {e.Message}", path, "Check the file's permissions and that no other program locks it.", e);
+            }
             var length = stream.Length;
             stream.Position = 0;
             var blob = _container.GetBlobClient(blobName);
@@ -108,7 +116,7 @@ internal sealed class InputUploader
             }
 
             var sas = await _sas.BlobReadAsync(blob, _sasExpiresOn, cancellationToken).ConfigureAwait(false);
-            return new BwInputFile(_container.Name, blobName, full, length, Convert.ToBase64String(md5), status, blob.Uri, sas, _sasExpiresOn);
+            return new BwInputFile(_container.Name, blobName, full, length, Convert.ToBase64String(md5), status, BwStorageClient.WithoutSas(blob.Uri), sas, _sasExpiresOn);
         }
     }
 

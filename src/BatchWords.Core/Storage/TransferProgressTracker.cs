@@ -16,6 +16,7 @@ internal sealed class TransferProgressTracker
     private long _bytesDone;
     private int _filesDone;
     private long _lastReport;
+    private readonly object _reportGate = new();
 
     public TransferProgressTracker(ChannelWriter<TransferEvent> events, int filesTotal, long bytesTotal)
     {
@@ -45,9 +46,15 @@ internal sealed class TransferProgressTracker
         var last = Interlocked.Read(ref _lastReport);
         if (!force && now - last < MinimumInterval) return;
         if (!force && Interlocked.CompareExchange(ref _lastReport, now, last) != last) return;
-        Interlocked.Exchange(ref _lastReport, now);
-        _events.TryWrite(new TransferProgress(Volatile.Read(ref _filesDone), _filesTotal,
-            Interlocked.Read(ref _bytesDone), _bytesTotal, item));
+        // Totals are read and the event written under one lock, so events leave in the order their totals
+        // were taken. Without it a throttled report that read "5 of 6 files" could be written after the last
+        // file's forced "6 of 6", and the final progress would stay short of the totals.
+        lock (_reportGate)
+        {
+            Interlocked.Exchange(ref _lastReport, now);
+            _events.TryWrite(new TransferProgress(Volatile.Read(ref _filesDone), _filesTotal,
+                Interlocked.Read(ref _bytesDone), _bytesTotal, item));
+        }
     }
 
     /// <summary>Synchronous IProgress (Progress&lt;T&gt; would post to a synchronization context and reorder reports).</summary>

@@ -1,7 +1,0 @@
-namespace BatchWords.PowerShell.Tests;
-
-public class PlaceholderTests
-{
-    [Xunit.Fact]
-    public void Builds() => Xunit.Assert.True(true);
-}
