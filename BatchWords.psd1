@@ -37,6 +37,8 @@
     VariablesToExport    = @()
     AliasesToExport      = @()
     FormatsToProcess     = @('BatchWords.Format.ps1xml', 'BatchWords.Batch.Format.ps1xml')
+    # BwInputFile's DefaultDisplayPropertySet: its read SAS URL never shows in a default display.
+    TypesToProcess       = @('BatchWords.Types.ps1xml')
 
     PrivateData          = @{
         PSData = @{

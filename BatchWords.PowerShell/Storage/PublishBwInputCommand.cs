@@ -69,7 +69,7 @@ public sealed class PublishBwInputCommand : BwCmdlet
                     case TransferProgress p: WriteProgress(progress.Update(p)); break;
                     case InputUploaded u:
                         WriteVerbose($"{u.File.Status}: {u.File.Path} -> {u.File.BlobUri}");
-                        WriteObject(InputFileDisplay.Wrap(u.File));
+                        WriteObject(u.File);
                         break;
                     case TransferFailed f: WriteError(f.Error); break;
                 }

@@ -13,8 +13,17 @@ namespace BatchWords.PowerShell;
 [OutputType(typeof(FileInfo))]
 public sealed class ReceiveBwOutputCommand : BwCmdlet
 {
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly List<(string Container, string Destination, BwContext Context)> _pending = new();
+    // Per container, in the order first named: where it goes, its context, and the blobs asked for
+    // (null once any object asked for the whole container).
+    private readonly List<PendingDownload> _pending = new();
+
+    private sealed class PendingDownload
+    {
+        public required string Container { get; init; }
+        public required string Destination { get; init; }
+        public required BwContext Context { get; init; }
+        public HashSet<string>? BlobNames { get; set; }
+    }
 
     /// <summary>
     /// The container to download. Binds by property name: Container (BwContainer, BwInputFile) or OutputContainer
@@ -24,6 +33,14 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     [Alias("OutputContainer")]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     public string Container { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Only these blobs. Binds OutputBlobName from BwTask objects, so 'Wait-BwTask | Receive-BwOutput' downloads
+    /// exactly the outputs of the piped tasks, not everything else in the container.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("OutputBlobName")]
+    public string[]? BlobName { get; set; }
 
     /// <summary>Directory to write into; created if missing.</summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -39,7 +56,14 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!_seen.Add(Container)) return;
+        var names = BlobName?.Where(n => !string.IsNullOrEmpty(n)).ToArray();
+        var known = _pending.Find(p => string.Equals(p.Container, Container, StringComparison.Ordinal));
+        if (known is not null)
+        {
+            if (names is not { Length: > 0 }) known.BlobNames = null;
+            else known.BlobNames?.UnionWith(names);
+            return;
+        }
         var destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
         if (ContainerNameRules.FindViolation(Container) is not null)
         {
@@ -48,19 +72,27 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
             return;
         }
         // The context is taken per object: a piped object may carry its own (-Context binds by property name).
-        if (ShouldProcess($"container '{Container}' -> {destination}", "Download every blob")) _pending.Add((Container, destination, ResolveContext()));
+        var what = names is { Length: > 0 } ? $"Download {names.Length} blob(s)" : "Download every blob";
+        if (ShouldProcess($"container '{Container}' -> {destination}", what))
+            _pending.Add(new PendingDownload
+            {
+                Container = Container, Destination = destination, Context = ResolveContext(),
+                BlobNames = names is { Length: > 0 } ? new HashSet<string>(names, StringComparer.Ordinal) : null,
+            });
     }
 
     protected override void EndProcessing()
     {
-        foreach (var (container, destination, context) in _pending) Download(new BwStorageClient(context), container, destination);
+        foreach (var pending in _pending) Download(new BwStorageClient(pending.Context), pending);
     }
 
-    private void Download(BwStorageClient client, string container, string destination)
+    private void Download(BwStorageClient client, PendingDownload pending)
     {
-        WriteVerbose($"Listing and downloading {client.GetContainerUri(container)} (GET ?restype=container&comp=list, all pages; GET blob per file, {ThrottleLimit} at a time) into {destination}.");
+        var (container, destination) = (pending.Container, pending.Destination);
+        var which = pending.BlobNames is null ? "every blob" : $"{pending.BlobNames.Count} named blob(s)";
+        WriteVerbose($"Listing {client.GetContainerUri(container)} (GET ?restype=container&comp=list, all pages) and downloading {which} (GET blob per file, {ThrottleLimit} at a time) into {destination}.");
         var progress = new TransferProgressWriter(2, $"Receive-BwOutput: downloading container '{container}'");
-        var options = new DownloadOptions { Force = Force.IsPresent, ThrottleLimit = ThrottleLimit };
+        var options = new DownloadOptions { Force = Force.IsPresent, ThrottleLimit = ThrottleLimit, BlobNames = pending.BlobNames };
         try
         {
             foreach (var item in Stream(client.DownloadOutputsAsync(container, destination, options, Stopping)))

@@ -3,22 +3,24 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>
-/// Deletes blob containers and every blob in them. ConfirmImpact High: asks unless -Force or -Confirm:$false;
-/// when $ConfirmPreference is None (automation) it still asks once through ShouldContinue unless -Force or -Confirm:$false.
+/// Deletes blob containers and every blob in them. ConfirmImpact High: asks once unless -Force or
+/// -Confirm:$false (see <see cref="BwCmdlet.ConfirmDestructive"/>). A container that a live pool's start task
+/// downloads from is not deleted without -Force: nodes that join or reboot later would fail their start task
+/// (the tutorial's own bug, azure-batch-samples#165).
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "BwContainer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BwContainer))]
 public sealed class RemoveBwContainerCommand : BwCmdlet
 {
-    private bool _yesToAll;
-    private bool _noToAll;
+    // Container -> pools whose start task uses it; listed once per invocation, on the first removal.
+    private IReadOnlyDictionary<string, IReadOnlyList<string>>? _startTaskUsage;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Container")]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
-    /// <summary>Do not ask for confirmation.</summary>
+    /// <summary>Do not ask for confirmation; also delete containers a live pool's start task still uses.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -36,9 +38,11 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
                 catch (BwException error) { WriteError(error); }
                 continue;
             }
-            if (Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") ? !ProceedWithForce(name) : !ShouldProcessWithoutForce(name)) continue;
+            if (!ConfirmDestructive(name, "Remove container", $"Remove container '{name}' and every blob in it?", Force)) continue;
 
-            var client = new BwStorageClient(ResolveContext());
+            var context = ResolveContext();
+            if (!MayRemove(context, name)) continue;
+            var client = new BwStorageClient(context);
             var uri = client.GetContainerUri(name);
             WriteVerbose($"Delete container: DELETE {uri}?restype=container");
             try
@@ -50,36 +54,30 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
         }
     }
 
-    /// <summary>
-    /// -Force is the answer to the confirmation: at ConfirmImpact High ShouldProcess would prompt anyway (and fail
-    /// with HostFunctionNotImplemented where no one can answer), so it is called only under -WhatIf, which
-    /// still wins over -Force. An explicit -Confirm still asks.
-    /// </summary>
-    private bool ProceedWithForce(string name)
+    /// <summary>False (with an error) when a live pool's start task downloads from the container and -Force was not given.</summary>
+    private bool MayRemove(BwContext context, string name)
     {
-        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
-            ? LanguagePrimitives.IsTrue(bound)
-            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
-        if (whatIf)
+        if (context.BatchEndpoint is null) return true;
+        if (_startTaskUsage is null)
         {
-            ShouldProcess(name, "Remove container");
-            return false;
+            try { _startTaskUsage = Run(ct => new PoolOperations(context).GetStartTaskContainerUsageAsync(ct)); }
+            catch (BwException e)
+            {
+                // Storage-only permissions are enough to delete a container: say what could not be checked, go on.
+                WriteWarning($"Could not check whether a pool still uses container '{name}' ({e.Message}); removing it anyway.");
+                _startTaskUsage = new Dictionary<string, IReadOnlyList<string>>();
+            }
         }
-        WriteVerbose($"Performing the operation \"Remove container\" on target \"{name}\".");
-        return true;
-    }
-
-    /// <summary>
-    /// ShouldProcess prompts by itself at ConfirmImpact High (the default $ConfirmPreference); a second
-    /// ShouldContinue prompt is asked only when it did not (ConfirmPreference None) and -Confirm was not given.
-    /// </summary>
-    private bool ShouldProcessWithoutForce(string name)
-    {
-        if (!ShouldProcess(name, "Remove container")) return false;
-        var confirmGiven = MyInvocation.BoundParameters.ContainsKey("Confirm");
-        var preference = SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact impact ? impact : ConfirmImpact.High;
-        var shouldProcessPrompted = preference != ConfirmImpact.None && preference <= ConfirmImpact.High;
-        if (confirmGiven || shouldProcessPrompted) return true;
-        return ShouldContinue($"Remove container '{name}' and every blob in it?", "Remove container", ref _yesToAll, ref _noToAll);
+        if (!_startTaskUsage.TryGetValue(name, out var pools)) return true;
+        var list = string.Join("', '", pools);
+        if (Force)
+        {
+            WriteWarning($"Container '{name}' is used by the start task of pool(s) '{list}': nodes that join or reboot will fail their start task. Removing it because -Force was given.");
+            return true;
+        }
+        WriteError(new BwException(BwErrorKind.InvalidOperation, "ContainerUsedByPool",
+            $"Container '{name}' was not removed: the start task of pool(s) '{list}' downloads from it, so nodes that join or reboot later would fail their start task.",
+            name, $"Remove the pool first (Remove-BwPool -Id {pools[0]}), or pass -Force to remove the container anyway."));
+        return false;
     }
 }

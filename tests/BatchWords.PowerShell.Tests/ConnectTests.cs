@@ -15,7 +15,7 @@ public sealed class ConnectTests(LocalStackFixture stack)
     private static readonly string AzureKey = Convert.ToBase64String(Enumerable.Range(0, 64).Select(i => (byte)(i * 7 + 3)).ToArray());
 
     [Fact]
-    public void The_first_connect_without_arguments_started_Azurite_under_the_runs_own_BATCHWORDS_HOME()
+    public void The_first_connect_without_arguments_started_Azurite_and_the_emulator_under_the_runs_own_BATCHWORDS_HOME()
     {
         var verbose = string.Join("\n", stack.FirstConnect.VerboseMessages);
         Assert.Contains("Starting azurite", verbose);
@@ -30,10 +30,17 @@ public sealed class ConnectTests(LocalStackFixture stack)
 
         var context = Assert.Single(stack.FirstConnect.Output);
         Assert.Equal("BatchWords.BwContext", context.TypeName());
-        Assert.Equal(("Local", "devstoreaccount1", "SharedKey", "None"),
-            (context.Text("Backend"), context.Text("StorageAccountName"), context.Text("StorageAuthentication"), context.Text("BatchAuthentication")));
+        Assert.Equal(("Local", "devstoreaccount1", "SharedKey", "localbatch", "SharedKey"),
+            (context.Text("Backend"), context.Text("StorageAccountName"), context.Text("StorageAuthentication"),
+             context.Text("BatchAccountName"), context.Text("BatchAuthentication")));
         Assert.Equal("127.0.0.1", stack.BlobEndpoint.Host);
         Assert.Equal("/devstoreaccount1", stack.BlobEndpoint.AbsolutePath);
+
+        // The Batch emulator started beside Azurite, on loopback, under the same state directory.
+        Assert.Contains($"batch-emulator (pid {stack.EmulatorProcessId}) listens on", verbose);
+        Assert.True(LocalStackFixture.ProcessIsAlive(stack.EmulatorProcessId));
+        Assert.Equal("127.0.0.1", stack.BatchEndpoint.Host);
+        Assert.True(Directory.Exists(Path.Combine(stack.StateDirectory, "batch-emulator-data")));
     }
 
     [Theory]

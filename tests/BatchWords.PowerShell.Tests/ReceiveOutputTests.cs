@@ -190,6 +190,30 @@ public sealed class ReceiveOutputTests(LocalStackFixture stack) : IDisposable
     }
 
     [Fact]
+    public void Piped_tasks_download_only_their_own_outputs_and_a_missing_output_is_an_error_for_that_task()
+    {
+        var container = ContainerWith("named", ("taskdata1_OUTPUT.txt", "the 3"), ("taskdata2_OUTPUT.txt", "a 2"), ("other_OUTPUT.txt", "x 1"));
+        var taskType = stack.Context.GetType().Assembly.GetType("BatchWords.BwTask", throwOnError: true)!;
+        object Task(string id, string output)
+        {
+            var task = Activator.CreateInstance(taskType)!;
+            foreach (var (property, value) in new[] { ("JobId", "words"), ("TaskId", id), ("OutputContainer", container), ("OutputBlobName", output) })
+                taskType.GetProperty(property)!.SetValue(task, value);
+            return task;
+        }
+        using var session = PowerShellSession.ConnectedTo(stack);
+        var destination = _temp.Combine("named");
+
+        var result = session.Run("param($Tasks, $Destination) $Tasks | Receive-BwOutput -Destination $Destination",
+            new { Tasks = new[] { Task("topNtask0", "taskdata1_OUTPUT.txt"), Task("topNtask1", "taskdata2_OUTPUT.txt"), Task("topNtask2", "taskdata3_OUTPUT.txt") }, Destination = destination });
+
+        Assert.Equal(new[] { "taskdata1_OUTPUT.txt", "taskdata2_OUTPUT.txt" },
+            result.OutputOfType("System.IO.FileInfo").Select(f => ((FileInfo)f.BaseObject).Name).Order(StringComparer.Ordinal));
+        Assert.False(File.Exists(Path.Combine(destination, "other_OUTPUT.txt")));
+        ErrorAssert.Is(result.SingleError(), "OutputBlobNotFound", Cmdlet, ErrorCategory.ObjectNotFound, "taskdata3_OUTPUT.txt");
+    }
+
+    [Fact]
     public void WhatIf_names_the_download_and_writes_nothing()
     {
         using var session = PowerShellSession.ConnectedTo(stack);
@@ -240,6 +264,6 @@ public sealed class ReceiveOutputTests(LocalStackFixture stack) : IDisposable
             new { Container = container, Destination = destination }).AssertSucceeded();
 
         Assert.Contains(result.VerboseMessages, m => m.StartsWith(
-            $"Listing and downloading {stack.BlobEndpoint}/{container} (GET ?restype=container&comp=list, all pages; GET blob per file, 8 at a time) into {destination}", StringComparison.Ordinal));
+            $"Listing {stack.BlobEndpoint}/{container} (GET ?restype=container&comp=list, all pages) and downloading every blob (GET blob per file, 8 at a time) into {destination}", StringComparison.Ordinal));
     }
 }

@@ -35,6 +35,20 @@ internal sealed class OutputDownloader
             throw StorageErrors.Map(e, $"Listing container '{_container.Name}'", _container.Name);
         }
 
+        // Named blobs: one listing (two pages for 10,000 outputs) rather than one request per name.
+        var missing = new List<string>();
+        if (_options.BlobNames is { } wanted)
+        {
+            var listed = blobs.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+            missing.AddRange(wanted.Where(name => !listed.Contains(name)).Distinct(StringComparer.Ordinal));
+            var keep = wanted.ToHashSet(StringComparer.Ordinal);
+            blobs.RemoveAll(b => !keep.Contains(b.Name));
+        }
+        foreach (var name in missing)
+            yield return new TransferFailed(name, new BwException(BwErrorKind.ObjectNotFound, "OutputBlobNotFound",
+                $"Container '{_container.Name}' has no blob '{name}'.", name,
+                "A task uploads its output only when it succeeds: check the task with Get-BwTask and its log with Get-BwTaskLog -Stream stderr."));
+
         var root = Path.GetFullPath(destination);
         try { Directory.CreateDirectory(root); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -27,4 +27,10 @@ public sealed class DownloadOptions
 
     /// <summary>Only blobs whose names start with this prefix.</summary>
     public string? Prefix { get; set; }
+
+    /// <summary>
+    /// Only these blobs (exact names), for example the outputs of the tasks piped from Wait-BwTask. A name the
+    /// container does not hold is reported as a per-blob ObjectNotFound failure. Null means every blob.
+    /// </summary>
+    public IReadOnlyCollection<string>? BlobNames { get; set; }
 }

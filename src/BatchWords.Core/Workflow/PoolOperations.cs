@@ -99,6 +99,30 @@ public sealed class PoolOperations
             yield return await DescribeAsync(pool, PoolProvisioning.Existing, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The live pools (not being deleted) whose start task downloads from each container of this storage
+    /// account: container name -> pool ids. One listing with $select, no node queries. Remove-BwContainer
+    /// uses it so the tutorial's bug (containers deleted under a pool whose later nodes still need them;
+    /// azure-batch-samples#165) cannot happen by accident.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetStartTaskContainerUsageAsync(CancellationToken cancellationToken = default)
+    {
+        var usage = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await BatchErrors.Guard("Listing pools", null, async () =>
+        {
+            await foreach (var pool in _client.GetPoolsAsync(select: new[] { "id", "state", "startTask" }, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (pool.Id is null || pool.State == BatchPoolState.Deleting) continue;
+                foreach (var container in StartTaskContainers(pool))
+                {
+                    if (!usage.TryGetValue(container, out var pools)) usage[container] = pools = new List<string>();
+                    pools.Add(pool.Id);
+                }
+            }
+        }).ConfigureAwait(false);
+        return usage.ToDictionary(u => u.Key, u => (IReadOnlyList<string>)u.Value, StringComparer.Ordinal);
+    }
+
     /// <summary>Deletes the pool (Batch removes its nodes in the background).</summary>
     public Task DeletePoolAsync(string id, CancellationToken cancellationToken = default)
     {

@@ -7,8 +7,8 @@ namespace BatchWords.PowerShell.Tests.Infrastructure;
 /// <summary>
 /// ONE isolated local stack for the whole test assembly: BATCHWORDS_HOME is a temporary directory
 /// (<see cref="TestEnvironment"/>), the stack is started by a real <c>Connect-BwAccount</c> through the engine,
-/// and at the end <c>Disconnect-BwAccount -StopLocalServices</c> stops every local service (Azurite now, the
-/// Batch emulator when the Local backend starts it) and the directory is deleted, so no service outlives the
+/// and at the end <c>Disconnect-BwAccount -StopLocalServices</c> stops every local service (Azurite and the
+/// Batch emulator) and the directory is deleted, so no service outlives the
 /// run. Tests isolate their data by unique container names (<see cref="NewContainerName"/>), not by separate
 /// stacks. Use it with <c>[Collection(LocalStackCollection.Name)]</c>; the tests of that collection run one
 /// after another.
@@ -34,6 +34,12 @@ public sealed class LocalStackFixture : IAsyncLifetime
     /// <summary>The pid of the Azurite the first connection started (from its state file).</summary>
     public int AzuriteProcessId { get; private set; }
 
+    /// <summary>The pid of the Batch emulator the first connection started (from its state file).</summary>
+    public int EmulatorProcessId { get; private set; }
+
+    /// <summary>The Batch emulator's endpoint, http://127.0.0.1:port/.</summary>
+    public Uri BatchEndpoint { get; private set; } = null!;
+
     /// <summary>The first Connect-BwAccount -Verbose (it started Azurite): for tests of what connecting reports.</summary>
     public ScriptResult FirstConnect { get; private set; } = null!;
 
@@ -55,7 +61,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
             var context = Assert.Single(FirstConnect.OutputOfType("BatchWords.BwContext"));
             Context = context.BaseObject;
             BlobEndpoint = (Uri)context.Get("BlobEndpoint")!;
+            BatchEndpoint = (Uri)context.Get("BatchEndpoint")!;
             AzuriteProcessId = ReadAzuriteProcessId();
+            EmulatorProcessId = ReadServiceProcessId("batch-emulator");
             Storage = new StorageProbe(BlobEndpoint, DevelopmentAccountName, DevelopmentAccountKey);
         }
         catch
@@ -67,9 +75,12 @@ public sealed class LocalStackFixture : IAsyncLifetime
     }
 
     /// <summary>The Azurite pid recorded in the state file, or 0 when none is recorded.</summary>
-    public int ReadAzuriteProcessId()
+    public int ReadAzuriteProcessId() => ReadServiceProcessId("azurite");
+
+    /// <summary>The pid a local service's state file records ("azurite", "batch-emulator"), or 0.</summary>
+    public int ReadServiceProcessId(string service)
     {
-        var path = Path.Combine(StateDirectory, "azurite.json");
+        var path = Path.Combine(StateDirectory, service + ".json");
         if (!File.Exists(path)) return 0;
         using var json = JsonDocument.Parse(File.ReadAllText(path));
         return json.RootElement.GetProperty("ProcessId").GetInt32();
@@ -83,7 +94,11 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     private void StopLocalServices()
     {
-        var pid = AzuriteProcessId != 0 ? AzuriteProcessId : ReadAzuriteProcessId();
+        var pids = new Dictionary<string, int>
+        {
+            ["Azurite"] = AzuriteProcessId != 0 ? AzuriteProcessId : ReadAzuriteProcessId(),
+            ["The Batch emulator"] = EmulatorProcessId != 0 ? EmulatorProcessId : ReadServiceProcessId("batch-emulator"),
+        };
         string? problem = null;
         try
         {
@@ -94,9 +109,10 @@ public sealed class LocalStackFixture : IAsyncLifetime
         }
         finally
         {
-            if (pid != 0 && ProcessIsAlive(pid))
-                problem = (problem ?? "") + $"\nAzurite (pid {pid}) is still running after Disconnect-BwAccount -StopLocalServices.";
-            else if (Directory.Exists(BatchWordsHome))
+            foreach (var (service, pid) in pids)
+                if (pid != 0 && ProcessIsAlive(pid))
+                    problem = (problem ?? "") + $"\n{service} (pid {pid}) is still running after Disconnect-BwAccount -StopLocalServices.";
+            if (problem is null && Directory.Exists(BatchWordsHome))
                 Directory.Delete(BatchWordsHome, recursive: true);
         }
         if (problem is not null) throw new InvalidOperationException(problem.Trim());
