@@ -1,0 +1,141 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Unicode;
+
+namespace BatchWords.Worker;
+
+/// <summary>
+/// The tutorial rule on bytes: words are the runs between Unicode white space, with ASCII punctuation stripped from both
+/// ends; tokens left empty are dropped; case-sensitive (see <see cref="TokenRules"/>).
+/// </summary>
+/// <remarks>
+/// The hot loop classifies 64 bytes at a time with SIMD into a bit mask of separators and walks the words with
+/// trailing-zero counts, so the cost per word is a few bit operations rather than a branch per byte. Multi-byte white
+/// space is rare, so it is only looked for in blocks that hold bytes of 0x80 and above, and only at its four possible
+/// lead bytes.
+/// </remarks>
+public sealed class TutorialWordScanner : WordScanner
+{
+    public override int Scan(byte[] buffer, int length, long bufferPosition, bool isFinal, WordTable table)
+    {
+        if ((uint)length > (uint)(buffer.Length - Padding)) throw new ArgumentOutOfRangeException(nameof(length));
+
+        // A lead byte needs the two bytes after it to tell whether it starts white space, so when more data follows
+        // the last two bytes wait for the next call (they are returned as not consumed).
+        int limit = isFinal ? length : Math.Max(0, length - 2);
+        int validUntil = ValidUtf8Prefix(buffer, limit);
+
+        int tokenStart = -1;        // start of a word still open at the end of the previous block, or -1
+        int separatorEnd = 0;       // end of the last multi-byte white space seen; it may lie past limit
+        ulong carry = 0;            // separator bits of a multi-byte white space that spills into the next block
+        ref byte data = ref MemoryMarshal.GetArrayDataReference(buffer);
+
+        for (int block = 0; block < limit; block += 64)
+        {
+            ulong separators = AsciiWhiteSpaceMask(ref Unsafe.Add(ref data, block), out ulong high) | carry;
+            carry = 0;
+            int valid = Math.Min(64, limit - block);
+            ulong validMask = valid == 64 ? ulong.MaxValue : (1UL << valid) - 1;
+
+            for (high &= validMask; high != 0; high &= high - 1)
+            {
+                int bit = BitOperations.TrailingZeroCount(high);
+                int at = block + bit;
+                if (!TokenRules.IsMultiByteWhiteSpaceLead(buffer[at])) continue;
+                int sequence = TokenRules.MultiByteWhiteSpaceLength(buffer.AsSpan(at, Math.Min(3, length - at)));
+                if (sequence == 0) continue;
+                ulong bits = (1UL << sequence) - 1;
+                separators |= bits << bit;
+                if (bit + sequence > 64) carry = bits >> (64 - bit);
+                separatorEnd = at + sequence;
+            }
+
+            ulong word = ~separators & validMask;
+            if (tokenStart >= 0)
+            {
+                int run = BitOperations.TrailingZeroCount(~word); // the open word's bytes at the start of this block
+                if (run >= valid) continue;                        // it goes on past this block
+                Emit(buffer, tokenStart, block + run, bufferPosition, validUntil, table);
+                tokenStart = -1;
+                word &= ~0UL << run;
+            }
+            while (word != 0)
+            {
+                int start = BitOperations.TrailingZeroCount(word);
+                int end = start + BitOperations.TrailingZeroCount(~(word >> start));
+                if (end >= valid)
+                {
+                    tokenStart = block + start;
+                    break;
+                }
+                Emit(buffer, block + start, block + end, bufferPosition, validUntil, table);
+                word &= ~0UL << end;
+            }
+        }
+
+        if (tokenStart >= 0)
+        {
+            if (!isFinal) return tokenStart;
+            Emit(buffer, tokenStart, length, bufferPosition, validUntil, table);
+        }
+        return isFinal ? length : Math.Max(limit, separatorEnd);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Emit(byte[] buffer, int start, int end, long bufferPosition, int validUntil, WordTable table)
+    {
+        while (TokenRules.IsAsciiPunctuation(buffer[start]))
+        {
+            if (++start == end) return;
+        }
+        while (TokenRules.IsAsciiPunctuation(buffer[end - 1])) end--;
+
+        var token = new ReadOnlySpan<byte>(buffer, start, end - start);
+        // Ill-formed bytes decode to U+FFFD, so different bytes can be the same word: count the decoded form.
+        if (end > validUntil && !Utf8.IsValid(token)) token = TokenRules.ReplaceInvalidUtf8(token);
+        table.Add(token, bufferPosition + start);
+    }
+
+    /// <summary>
+    /// A length v such that <c>buffer[0..v)</c> is valid UTF-8 (0 when it is not), so the words inside it need no
+    /// check of their own. Trailing bytes of 0x80 and above are left out because the last character may be incomplete.
+    /// </summary>
+    private static int ValidUtf8Prefix(byte[] buffer, int limit)
+    {
+        int end = limit;
+        while (end > 0 && end > limit - 4 && buffer[end - 1] >= 0x80) end--;
+        return Utf8.IsValid(buffer.AsSpan(0, end)) ? end : 0;
+    }
+
+    /// <summary>A bit per byte of the 64 at <paramref name="p"/>: set for ASCII white space (09..0D, 20).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong AsciiWhiteSpaceMask(ref byte p, out ulong high)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<byte> a = Vector256.LoadUnsafe(ref p);
+            Vector256<byte> b = Vector256.LoadUnsafe(ref p, 32);
+            high = a.ExtractMostSignificantBits() | ((ulong)b.ExtractMostSignificantBits() << 32);
+            return WhiteSpace(a) | ((ulong)WhiteSpace(b) << 32);
+        }
+        Vector128<byte> v0 = Vector128.LoadUnsafe(ref p);
+        Vector128<byte> v1 = Vector128.LoadUnsafe(ref p, 16);
+        Vector128<byte> v2 = Vector128.LoadUnsafe(ref p, 32);
+        Vector128<byte> v3 = Vector128.LoadUnsafe(ref p, 48);
+        high = v0.ExtractMostSignificantBits() | ((ulong)v1.ExtractMostSignificantBits() << 16) |
+               ((ulong)v2.ExtractMostSignificantBits() << 32) | ((ulong)v3.ExtractMostSignificantBits() << 48);
+        return WhiteSpace(v0) | ((ulong)WhiteSpace(v1) << 16) | ((ulong)WhiteSpace(v2) << 32) | ((ulong)WhiteSpace(v3) << 48);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint WhiteSpace(Vector256<byte> v) =>
+        (Vector256.Equals(v, Vector256.Create((byte)0x20)) |
+         Vector256.LessThan(v - Vector256.Create((byte)0x09), Vector256.Create((byte)5))).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint WhiteSpace(Vector128<byte> v) =>
+        (Vector128.Equals(v, Vector128.Create((byte)0x20)) |
+         Vector128.LessThan(v - Vector128.Create((byte)0x09), Vector128.Create((byte)5))).ExtractMostSignificantBits();
+}
