@@ -11,7 +11,8 @@ namespace BatchWords.Worker;
 /// </summary>
 public sealed class LettersWordScanner : WordScanner
 {
-    private byte[] _key = new byte[256]; // the current word, lower-cased; lower-casing may change its UTF-8 length
+    // The current word, lower-cased (which may change its UTF-8 length), with the padding WordTable reads past keys.
+    private byte[] _key = new byte[256];
     private int _keyLength;
 
     public override int Scan(byte[] buffer, int length, long bufferPosition, bool isFinal, WordTable table)
@@ -30,7 +31,7 @@ public sealed class LettersWordScanner : WordScanner
                 }
                 else if (runStart >= 0)
                 {
-                    table.Add(_key.AsSpan(0, _keyLength), bufferPosition + runStart);
+                    table.Add(_key, 0, _keyLength, bufferPosition + runStart);
                     runStart = -1;
                 }
                 i++;
@@ -49,7 +50,7 @@ public sealed class LettersWordScanner : WordScanner
             }
             else if (runStart >= 0)
             {
-                table.Add(_key.AsSpan(0, _keyLength), bufferPosition + runStart);
+                table.Add(_key, 0, _keyLength, bufferPosition + runStart);
                 runStart = -1;
             }
             i += consumed; // an ill-formed subpart is skipped whole, as the decoder replaces it with one U+FFFD
@@ -58,20 +59,20 @@ public sealed class LettersWordScanner : WordScanner
         if (runStart >= 0)
         {
             if (!isFinal) return runStart; // the word may go on in the next buffer: it is scanned again from its start
-            table.Add(_key.AsSpan(0, _keyLength), bufferPosition + runStart);
+            table.Add(_key, 0, _keyLength, bufferPosition + runStart);
         }
         return length;
     }
 
     private void Append(byte b)
     {
-        if (_keyLength == _key.Length) Array.Resize(ref _key, _key.Length * 2);
+        if (_key.Length - _keyLength < 1 + WordTable.KeyPadding) Array.Resize(ref _key, _key.Length * 2);
         _key[_keyLength++] = b;
     }
 
     private void Append(Rune rune)
     {
-        if (_key.Length - _keyLength < 4) Array.Resize(ref _key, _key.Length * 2);
+        if (_key.Length - _keyLength < 4 + WordTable.KeyPadding) Array.Resize(ref _key, _key.Length * 2);
         _keyLength += rune.EncodeToUtf8(_key.AsSpan(_keyLength));
     }
 }

@@ -18,6 +18,10 @@ namespace BatchWords.Worker;
 /// </remarks>
 public sealed class TutorialWordScanner : WordScanner
 {
+    private const int BatchSize = 32; // enough words for their cache misses to overlap, few enough to stay in L1
+    private readonly WordTable.PendingWord[] _batch = new WordTable.PendingWord[BatchSize];
+    private int _pending;
+
     public override int Scan(byte[] buffer, int length, long bufferPosition, bool isFinal, WordTable table)
     {
         if ((uint)length > (uint)(buffer.Length - Padding)) throw new ArgumentOutOfRangeException(nameof(length));
@@ -75,16 +79,20 @@ public sealed class TutorialWordScanner : WordScanner
             }
         }
 
-        if (tokenStart >= 0)
-        {
-            if (!isFinal) return tokenStart;
-            Emit(buffer, tokenStart, length, bufferPosition, validUntil, table);
-        }
+        if (tokenStart >= 0 && isFinal) Emit(buffer, tokenStart, length, bufferPosition, validUntil, table);
+        Flush(buffer, bufferPosition, table); // the caller moves the buffer's bytes next
+        if (tokenStart >= 0 && !isFinal) return tokenStart;
         return isFinal ? length : Math.Max(limit, separatorEnd);
     }
 
+    private void Flush(byte[] buffer, long bufferPosition, WordTable table)
+    {
+        table.AddBatch(buffer, _batch.AsSpan(0, _pending), bufferPosition);
+        _pending = 0;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Emit(byte[] buffer, int start, int end, long bufferPosition, int validUntil, WordTable table)
+    private void Emit(byte[] buffer, int start, int end, long bufferPosition, int validUntil, WordTable table)
     {
         while (TokenRules.IsAsciiPunctuation(buffer[start]))
         {
@@ -92,10 +100,17 @@ public sealed class TutorialWordScanner : WordScanner
         }
         while (TokenRules.IsAsciiPunctuation(buffer[end - 1])) end--;
 
-        var token = new ReadOnlySpan<byte>(buffer, start, end - start);
         // Ill-formed bytes decode to U+FFFD, so different bytes can be the same word: count the decoded form.
-        if (end > validUntil && !Utf8.IsValid(token)) token = TokenRules.ReplaceInvalidUtf8(token);
-        table.Add(token, bufferPosition + start);
+        if (end > validUntil && !Utf8.IsValid(new ReadOnlySpan<byte>(buffer, start, end - start)))
+        {
+            Flush(buffer, bufferPosition, table); // words are counted in file order: first occurrences depend on it
+            table.Add(TokenRules.ReplaceInvalidUtf8(new ReadOnlySpan<byte>(buffer, start, end - start)), bufferPosition + start);
+            return;
+        }
+        ref WordTable.PendingWord word = ref _batch[_pending];
+        word.Start = start;
+        word.Length = end - start;
+        if (++_pending == BatchSize) Flush(buffer, bufferPosition, table);
     }
 
     /// <summary>
