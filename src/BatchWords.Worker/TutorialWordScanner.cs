@@ -14,7 +14,7 @@ namespace BatchWords.Worker;
 /// The hot loop classifies 64 bytes at a time with SIMD into a bit mask of separators and walks the words with
 /// trailing-zero counts, so the cost per word is a few bit operations rather than a branch per byte. Multi-byte white
 /// space is rare, so it is only looked for in blocks that hold bytes of 0x80 and above, and only at its four possible
-/// lead bytes.
+/// lead bytes. (128-bit vectors: the NativeAOT baseline for x64 has no AVX2, and the node's CPU is not known.)
 /// </remarks>
 public sealed class TutorialWordScanner : WordScanner
 {
@@ -38,16 +38,15 @@ public sealed class TutorialWordScanner : WordScanner
 
         for (int block = 0; block < limit; block += 64)
         {
-            ulong separators = AsciiWhiteSpaceMask(ref Unsafe.Add(ref data, block), out ulong high) | carry;
+            ulong separators = Classify(ref Unsafe.Add(ref data, block), out ulong leads) | carry;
             carry = 0;
             int valid = Math.Min(64, limit - block);
             ulong validMask = valid == 64 ? ulong.MaxValue : (1UL << valid) - 1;
 
-            for (high &= validMask; high != 0; high &= high - 1)
+            for (leads &= validMask; leads != 0; leads &= leads - 1)
             {
-                int bit = BitOperations.TrailingZeroCount(high);
+                int bit = BitOperations.TrailingZeroCount(leads);
                 int at = block + bit;
-                if (!TokenRules.IsMultiByteWhiteSpaceLead(buffer[at])) continue;
                 int sequence = TokenRules.MultiByteWhiteSpaceLength(buffer.AsSpan(at, Math.Min(3, length - at)));
                 if (sequence == 0) continue;
                 ulong bits = (1UL << sequence) - 1;
@@ -124,33 +123,33 @@ public sealed class TutorialWordScanner : WordScanner
         return Utf8.IsValid(buffer.AsSpan(0, end)) ? end : 0;
     }
 
-    /// <summary>A bit per byte of the 64 at <paramref name="p"/>: set for ASCII white space (09..0D, 20).</summary>
+    /// <summary>
+    /// A bit per byte of the 64 at <paramref name="p"/>, set for ASCII white space (09..0D, 20); and in
+    /// <paramref name="leads"/> the bytes that may start multi-byte white space (C2, E1, E2, E3), looked at only when
+    /// the block has any byte of 0x80 or above.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong AsciiWhiteSpaceMask(ref byte p, out ulong high)
+    private static ulong Classify(ref byte p, out ulong leads)
     {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<byte> a = Vector256.LoadUnsafe(ref p);
-            Vector256<byte> b = Vector256.LoadUnsafe(ref p, 32);
-            high = a.ExtractMostSignificantBits() | ((ulong)b.ExtractMostSignificantBits() << 32);
-            return WhiteSpace(a) | ((ulong)WhiteSpace(b) << 32);
-        }
         Vector128<byte> v0 = Vector128.LoadUnsafe(ref p);
         Vector128<byte> v1 = Vector128.LoadUnsafe(ref p, 16);
         Vector128<byte> v2 = Vector128.LoadUnsafe(ref p, 32);
         Vector128<byte> v3 = Vector128.LoadUnsafe(ref p, 48);
-        high = v0.ExtractMostSignificantBits() | ((ulong)v1.ExtractMostSignificantBits() << 16) |
-               ((ulong)v2.ExtractMostSignificantBits() << 32) | ((ulong)v3.ExtractMostSignificantBits() << 48);
+        leads = 0;
+        if (((v0 | v1 | v2 | v3) & Vector128.Create((byte)0x80)) != Vector128<byte>.Zero)
+        {
+            leads = Leads(v0) | ((ulong)Leads(v1) << 16) | ((ulong)Leads(v2) << 32) | ((ulong)Leads(v3) << 48);
+        }
         return WhiteSpace(v0) | ((ulong)WhiteSpace(v1) << 16) | ((ulong)WhiteSpace(v2) << 32) | ((ulong)WhiteSpace(v3) << 48);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint WhiteSpace(Vector256<byte> v) =>
-        (Vector256.Equals(v, Vector256.Create((byte)0x20)) |
-         Vector256.LessThan(v - Vector256.Create((byte)0x09), Vector256.Create((byte)5))).ExtractMostSignificantBits();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint WhiteSpace(Vector128<byte> v) =>
         (Vector128.Equals(v, Vector128.Create((byte)0x20)) |
          Vector128.LessThan(v - Vector128.Create((byte)0x09), Vector128.Create((byte)5))).ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Leads(Vector128<byte> v) =>
+        (Vector128.Equals(v, Vector128.Create((byte)0xC2)) |
+         Vector128.LessThan(v - Vector128.Create((byte)0xE1), Vector128.Create((byte)3))).ExtractMostSignificantBits();
 }

@@ -8,7 +8,7 @@ namespace BatchWords.Worker;
 
 /// <summary>
 /// Counts words keyed by their UTF-8 bytes, remembering where each first appeared. Memory grows with the vocabulary,
-/// never with the file: an entry per distinct word, the word's bytes once in an arena, and a 4-byte index slot.
+/// never with the file: an entry of 48 bytes per distinct word, the word's bytes once in an arena, and two 4-byte index slots.
 /// </summary>
 /// <remarks>
 /// <para>Layout, chosen by measurement: an open-addressing index of entry numbers over a dense array of entries in
@@ -28,7 +28,8 @@ public sealed class WordTable
     private struct Entry
     {
         public ulong Hash;
-        public ulong Prefix;        // the first min(Length, 8) key bytes, little-endian, zero-padded
+        public ulong Prefix;        // key bytes 0..7, little-endian, zero-padded
+        public ulong Second;        // key bytes 8..15, zero-padded: keys up to 16 bytes compare without the arena
         public long Count;
         public long FirstPosition;  // byte offset in the file of the first occurrence
         public int KeyOffset;       // where the key starts in the arena
@@ -102,7 +103,7 @@ public sealed class WordTable
         }
         foreach (ref PendingWord word in words)
         {
-            AddHashed(buffer, word.Start, word.Length, word.Hash, word.Prefix, 1, bufferPosition + word.Start);
+            AddHashed(buffer, word.Start, word.Length, word.Hash, word.Prefix, 1, bufferPosition + word.Start, keepEarliest: false);
         }
     }
 
@@ -146,12 +147,12 @@ public sealed class WordTable
         }
         ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), start);
         ulong prefix = Unsafe.ReadUnaligned<ulong>(ref key) & LowBytes(length);
-        AddHashed(array, start, length, Hash(ref key, length, prefix), prefix, count, firstPosition);
+        AddHashed(array, start, length, Hash(ref key, length, prefix), prefix, count, firstPosition, keepEarliest: true);
     }
 
     /// <summary>The lookup itself; the key is padded and its hash and prefix are computed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AddHashed(byte[] array, int start, int length, ulong hash, ulong prefix, long count, long firstPosition)
+    private void AddHashed(byte[] array, int start, int length, ulong hash, ulong prefix, long count, long firstPosition, bool keepEarliest)
     {
         TotalWords += count;
         ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), start);
@@ -164,10 +165,12 @@ public sealed class WordTable
             if (number == 0) break;
             ref Entry entry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), number - 1);
             if (entry.Hash == hash && entry.Prefix == prefix && entry.Length == length &&
-                (length <= 8 || TailEquals(ref key, ref _arena[entry.KeyOffset], length)))
+                (length <= 8 || (entry.Second == SecondWord(ref key, length) &&
+                                 (length <= 16 || TailEquals(ref key, ref _arena[entry.KeyOffset], length)))))
             {
                 entry.Count += count;
-                if (firstPosition < entry.FirstPosition) entry.FirstPosition = firstPosition; // only when merging tables
+                // A batch comes in file order after what the table holds, so only other adds (a merge) need the test.
+                if (keepEarliest && firstPosition < entry.FirstPosition) entry.FirstPosition = firstPosition;
                 return;
             }
             slot = (slot + 1) & mask;
@@ -193,9 +196,11 @@ public sealed class WordTable
         }
         if (Count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
         key.CopyTo(_arena.AsSpan(_arenaUsed));
+        int length = key.Length;
         _entries[Count] = new Entry
         {
-            Hash = hash, Prefix = prefix, Count = count, FirstPosition = firstPosition,
+            Hash = hash, Prefix = prefix, Second = length > 8 ? SecondWord(ref MemoryMarshal.GetReference(key), key.Length) : 0,
+            Count = count, FirstPosition = firstPosition,
             KeyOffset = _arenaUsed, Length = key.Length,
         };
         _arenaUsed += key.Length;
@@ -239,11 +244,15 @@ public sealed class WordTable
         return h ^ (h >> 29);
     }
 
-    /// <summary>Compares the bytes after the first 8 of two keys of the same length (both padded).</summary>
+    /// <summary>Key bytes 8..15 of a padded key longer than 8 bytes, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SecondWord(ref byte key, int length) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref key, 8)) & LowBytes(length - 8);
+
+    /// <summary>Compares the bytes after the first 16 of two keys of the same length (both padded).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TailEquals(ref byte a, ref byte b, int length)
     {
-        for (int i = 8; i < length; i += 8)
+        for (int i = 16; i < length; i += 8)
         {
             ulong difference = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i));
             if ((difference & LowBytes(length - i)) != 0) return false;
