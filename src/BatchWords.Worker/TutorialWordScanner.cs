@@ -26,13 +26,12 @@ public sealed class TutorialWordScanner : WordScanner
     {
         if ((uint)length > (uint)(buffer.Length - Padding)) throw new ArgumentOutOfRangeException(nameof(length));
 
-        // A lead byte needs the two bytes after it to tell whether it starts white space, so when more data follows
-        // the last two bytes wait for the next call (they are returned as not consumed).
-        int limit = isFinal ? length : Math.Max(0, length - 2);
+        // A lead byte whose sequence is cut off by the end of the buffer does not match white space, so it counts as
+        // a word byte: its word is then still open at the end and is scanned again, completed, on the next call.
+        int limit = length;
         int validUntil = ValidUtf8Prefix(buffer, limit);
 
         int tokenStart = -1;        // start of a word still open at the end of the previous block, or -1
-        int separatorEnd = 0;       // end of the last multi-byte white space seen; it may lie past limit
         ulong carry = 0;            // separator bits of a multi-byte white space that spills into the next block
         ref byte data = ref MemoryMarshal.GetArrayDataReference(buffer);
 
@@ -52,7 +51,6 @@ public sealed class TutorialWordScanner : WordScanner
                 ulong bits = (1UL << sequence) - 1;
                 separators |= bits << bit;
                 if (bit + sequence > 64) carry = bits >> (64 - bit);
-                separatorEnd = at + sequence;
             }
 
             ulong word = ~separators & validMask;
@@ -80,8 +78,7 @@ public sealed class TutorialWordScanner : WordScanner
 
         if (tokenStart >= 0 && isFinal) Emit(buffer, tokenStart, length, bufferPosition, validUntil, table);
         Flush(buffer, bufferPosition, table); // the caller moves the buffer's bytes next
-        if (tokenStart >= 0 && !isFinal) return tokenStart;
-        return isFinal ? length : Math.Max(limit, separatorEnd);
+        return tokenStart >= 0 && !isFinal ? tokenStart : length;
     }
 
     private void Flush(byte[] buffer, long bufferPosition, WordTable table)
