@@ -18,7 +18,7 @@ namespace BatchWords.Worker;
 /// </remarks>
 public sealed class TutorialWordScanner : WordScanner
 {
-    private const int BatchSize = 32; // enough words for their cache misses to overlap, few enough to stay in L1
+    private const int BatchSize = 64; // enough words for their cache misses to overlap, few enough to stay in L1
     private readonly WordTable.PendingWord[] _batch = new WordTable.PendingWord[BatchSize];
     private int _pending;
 

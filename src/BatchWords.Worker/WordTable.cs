@@ -8,7 +8,7 @@ namespace BatchWords.Worker;
 
 /// <summary>
 /// Counts words keyed by their UTF-8 bytes, remembering where each first appeared. Memory grows with the vocabulary,
-/// never with the file: an entry of 48 bytes per distinct word, the word's bytes once in an arena, and two 4-byte index slots.
+/// never with the file: 44 bytes per distinct word (a 32-byte entry, its first position and key offset), the word's bytes once in an arena, and two 4-byte index slots.
 /// </summary>
 /// <remarks>
 /// <para>Layout, chosen by measurement: an open-addressing index of entry numbers over a dense array of entries in
@@ -16,24 +16,26 @@ namespace BatchWords.Worker;
 /// and cache lines; with the entries inline in a sparse hash array instead, every frequent word sat on its own page
 /// and lookups were bound by TLB and cache misses (three times slower on a 200,000-word vocabulary).</para>
 /// <para>Keys are compared as bytes: callers hand in keys already in one canonical form (valid UTF-8, and lower-cased
-/// for the letters rule), so equal words have equal bytes. Keys are read 8 bytes at a time and masked, which needs 8
+/// for the letters rule), so equal words have equal bytes. Keys are read 8 bytes at a time and masked, which needs 16
 /// readable bytes after each key (<see cref="KeyPadding"/>); the scanners' buffers have them.</para>
+/// <para>The hot path avoids branches that depend on the word (its length above or below 8 bytes is a coin toss in
+/// real text): the first two words of each key are loaded and masked with table lookups, and a slot's entry is
+/// matched with one comparison of tag, length and those 16 bytes.</para>
 /// </remarks>
 public sealed class WordTable
 {
-    /// <summary>Bytes that must be readable (any content) after a key passed to <see cref="Add(byte[], int, int, long)"/>.</summary>
-    public const int KeyPadding = 8;
+    /// <summary>Bytes that must be readable (any content) after a key passed to <see cref="Add(byte[], int, int, long)"/>:
+    /// the first two 8-byte words of every key are loaded whole and masked, whatever its length.</summary>
+    public const int KeyPadding = 16;
 
+    /// <summary>What a lookup touches, 32 bytes: two entries to a cache line.</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Entry
     {
-        public ulong Hash;
         public ulong Prefix;        // key bytes 0..7, little-endian, zero-padded
         public ulong Second;        // key bytes 8..15, zero-padded: keys up to 16 bytes compare without the arena
         public long Count;
-        public long FirstPosition;  // byte offset in the file of the first occurrence
-        public int KeyOffset;       // where the key starts in the arena
-        public int Length;
+        public ulong TagAndLength;  // the hash's top 32 bits, and the key length above them: one compare for both
     }
 
     private const int InitialCapacity = 256; // small: a task's file is often a few KB, and cold start matters
@@ -41,6 +43,9 @@ public sealed class WordTable
     private int[] _index = new int[InitialCapacity * 2]; // entry number + 1; 0 is an empty slot
     private int _shift = 64 - BitOperations.Log2(InitialCapacity * 2);
     private Entry[] _entries = new Entry[InitialCapacity];
+    // Touched only when a word is first seen, when the table grows or merges, and at the end.
+    private long[] _firstPositions = new long[InitialCapacity];  // byte offset in the file of the first occurrence
+    private int[] _keyOffsets = new int[InitialCapacity];        // where the key starts in the arena
     private byte[] _arena = new byte[4096];
     private int _arenaUsed;
     private byte[] _scratch = [];
@@ -60,13 +65,14 @@ public sealed class WordTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(byte[] array, int start, int length, long position) => Add(array, start, length, 1, position);
 
-    /// <summary>A word waiting in a batch: where it is in the buffer, and its hash once <see cref="AddBatch"/> computes it.</summary>
+    /// <summary>A word waiting in a batch: where it is in the buffer, and what <see cref="AddBatch"/> derives from it.</summary>
     public struct PendingWord
     {
         public int Start;
         public int Length;
         internal ulong Hash;
         internal ulong Prefix;
+        internal ulong Second;
     }
 
     /// <summary>
@@ -75,35 +81,70 @@ public sealed class WordTable
     /// </summary>
     /// <remarks>
     /// The words of a Zipf text's long tail miss the cache twice (index slot, then entry), and one at a time those
-    /// misses are waited for one after the other. A batch hashes all its words and prefetches their slots, then their
-    /// entries, so the misses overlap, and only then counts them in file order (the prefetches are hints: the counting
-    /// pass does the full lookup, so growth of the table in between changes nothing).
+    /// misses are waited for one after the other. So a batch is done in three passes: hash every word and prefetch
+    /// its slot; prefetch the entries the slots name; then count the words in file order. The prefetches are only
+    /// hints: counting does the full lookup, so the table growing in between changes nothing. The passes keep the
+    /// table's arrays in locals, which the compiler cannot do across the calls of one add at a time.
     /// </remarks>
     public unsafe void AddBatch(byte[] buffer, Span<PendingWord> words, long bufferPosition)
     {
         ref byte data = ref MemoryMarshal.GetArrayDataReference(buffer);
+        ref int slots = ref MemoryMarshal.GetArrayDataReference(_index);
+        ref Entry entries = ref MemoryMarshal.GetArrayDataReference(_entries);
+        int shift = _shift;
+
         foreach (ref PendingWord word in words)
         {
-            if ((uint)word.Start > (uint)buffer.Length || word.Length <= 0 || buffer.Length - word.Start - word.Length < KeyPadding)
+            int length = word.Length;
+            if ((uint)word.Start > (uint)buffer.Length || length <= 0 || buffer.Length - word.Start - length < KeyPadding)
             {
                 throw new ArgumentOutOfRangeException(nameof(words), "A word of the batch lies outside the buffer's padded data.");
             }
             ref byte key = ref Unsafe.Add(ref data, word.Start);
-            word.Prefix = Unsafe.ReadUnaligned<ulong>(ref key) & LowBytes(word.Length);
-            word.Hash = Hash(ref key, word.Length, word.Prefix);
-            if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref _index[(int)(word.Hash >> _shift)]));
+            ulong prefix = FirstWord(ref key, length);
+            ulong second = SecondWord(ref key, length);
+            word.Prefix = prefix;
+            word.Second = second;
+            word.Hash = length <= 16 ? Finish(ShortSeed(prefix, second, length)) : Hash(ref key, length);
+            if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref slots, (nint)(word.Hash >> shift))));
         }
         if (Sse.IsSupported)
         {
             foreach (ref PendingWord word in words)
             {
-                int number = _index[(int)(word.Hash >> _shift)];
-                if (number != 0) Sse.Prefetch0(Unsafe.AsPointer(ref _entries[number - 1]));
+                int number = Unsafe.Add(ref slots, (nint)(word.Hash >> shift));
+                if (number != 0) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref entries, number - 1)));
             }
         }
+
+        TotalWords += words.Length;
+        int mask = _index.Length - 1;
         foreach (ref PendingWord word in words)
         {
-            AddHashed(buffer, word.Start, word.Length, word.Hash, word.Prefix, 1, bufferPosition + word.Start, keepEarliest: false);
+            int length = word.Length;
+            ulong tagAndLength = (word.Hash >> 32) | ((ulong)length << 32);
+            int slot = (int)(word.Hash >> shift);
+            while (true)
+            {
+                int number = Unsafe.Add(ref slots, slot);
+                if (number == 0)
+                {
+                    Insert(slot, new ReadOnlySpan<byte>(buffer, word.Start, length), tagAndLength, word.Prefix, 1, bufferPosition + word.Start);
+                    slots = ref MemoryMarshal.GetArrayDataReference(_index); // the insert may have grown the table
+                    entries = ref MemoryMarshal.GetArrayDataReference(_entries);
+                    shift = _shift;
+                    mask = _index.Length - 1;
+                    break;
+                }
+                ref Entry entry = ref Unsafe.Add(ref entries, number - 1);
+                if (((entry.TagAndLength ^ tagAndLength) | (entry.Prefix ^ word.Prefix) | (entry.Second ^ word.Second)) == 0 &&
+                    (length <= 16 || TailEquals(ref Unsafe.Add(ref data, word.Start), ref _arena[_keyOffsets[number - 1]], length)))
+                {
+                    entry.Count++;
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
         }
     }
 
@@ -112,8 +153,7 @@ public sealed class WordTable
     {
         for (int i = 0; i < other.Count; i++)
         {
-            ref Entry entry = ref other._entries[i];
-            Add(other._arena, entry.KeyOffset, entry.Length, entry.Count, entry.FirstPosition);
+            Add(other._arena, other._keyOffsets[i], Length(other._entries[i]), other._entries[i].Count, other._firstPositions[i]);
         }
     }
 
@@ -124,17 +164,26 @@ public sealed class WordTable
     public IReadOnlyList<WordCount> Top(int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var ranked = new (long Count, long FirstPosition, int Entry)[Count];
-        for (int i = 0; i < ranked.Length; i++) ranked[i] = (_entries[i].Count, _entries[i].FirstPosition, i);
-        // First positions are distinct, so this order is total and the result does not depend on the sort's stability.
-        Array.Sort(ranked, static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.FirstPosition.CompareTo(b.FirstPosition));
+        var ranked = new Ranked[Count];
+        for (int i = 0; i < ranked.Length; i++) ranked[i] = new Ranked(_entries[i].Count, _firstPositions[i], i);
+        Array.Sort(ranked, default(RankOrder));
         var top = new WordCount[Math.Min(limit, ranked.Length)];
         for (int i = 0; i < top.Length; i++)
         {
-            ref Entry entry = ref _entries[ranked[i].Entry];
-            top[i] = new WordCount(Encoding.UTF8.GetString(_arena, entry.KeyOffset, entry.Length), entry.Count, entry.FirstPosition);
+            int e = ranked[i].Entry;
+            top[i] = new WordCount(Encoding.UTF8.GetString(_arena, _keyOffsets[e], Length(_entries[e])), _entries[e].Count, _firstPositions[e]);
         }
         return top;
+    }
+
+    private readonly record struct Ranked(long Count, long FirstPosition, int Entry);
+
+    /// <summary>Count descending, then first occurrence. First positions are distinct, so the order is total and the
+    /// result does not depend on the sort's stability. A struct comparer, so the sort's compare is inlined.</summary>
+    private readonly struct RankOrder : IComparer<Ranked>
+    {
+        public int Compare(Ranked a, Ranked b) =>
+            a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.FirstPosition.CompareTo(b.FirstPosition);
     }
 
     private void Add(byte[] array, int start, int length, long count, long firstPosition)
@@ -146,36 +195,35 @@ public sealed class WordTable
             return;
         }
         ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), start);
-        ulong prefix = Unsafe.ReadUnaligned<ulong>(ref key) & LowBytes(length);
-        AddHashed(array, start, length, Hash(ref key, length, prefix), prefix, count, firstPosition, keepEarliest: true);
+        AddHashed(array, start, length, Hash(ref key, length), count, firstPosition);
     }
 
-    /// <summary>The lookup itself; the key is padded and its hash and prefix are computed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AddHashed(byte[] array, int start, int length, ulong hash, ulong prefix, long count, long firstPosition, bool keepEarliest)
+    /// <summary>One lookup, for adds outside a batch; the key is padded and its hash is computed.</summary>
+    private void AddHashed(byte[] array, int start, int length, ulong hash, long count, long firstPosition)
     {
         TotalWords += count;
         ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), start);
-        ref int slots = ref MemoryMarshal.GetArrayDataReference(_index);
+        ulong prefix = FirstWord(ref key, length);
+        ulong second = SecondWord(ref key, length);
+        ulong tagAndLength = (hash >> 32) | ((ulong)length << 32);
         int mask = _index.Length - 1;
         int slot = (int)(hash >> _shift);
         while (true)
         {
-            int number = Unsafe.Add(ref slots, slot);
+            int number = _index[slot];
             if (number == 0) break;
-            ref Entry entry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), number - 1);
-            if (entry.Hash == hash && entry.Prefix == prefix && entry.Length == length &&
-                (length <= 8 || (entry.Second == SecondWord(ref key, length) &&
-                                 (length <= 16 || TailEquals(ref key, ref _arena[entry.KeyOffset], length)))))
+            ref Entry entry = ref _entries[number - 1];
+            if (((entry.TagAndLength ^ tagAndLength) | (entry.Prefix ^ prefix) | (entry.Second ^ second)) == 0 &&
+                (length <= 16 || TailEquals(ref key, ref _arena[_keyOffsets[number - 1]], length)))
             {
                 entry.Count += count;
-                // A batch comes in file order after what the table holds, so only other adds (a merge) need the test.
-                if (keepEarliest && firstPosition < entry.FirstPosition) entry.FirstPosition = firstPosition;
+                // A merge can bring an earlier first occurrence (a batch cannot: it comes in file order after the rest).
+                if (firstPosition < _firstPositions[number - 1]) _firstPositions[number - 1] = firstPosition;
                 return;
             }
             slot = (slot + 1) & mask;
         }
-        Insert(slot, array.AsSpan(start, length), hash, prefix, count, firstPosition);
+        Insert(slot, array.AsSpan(start, length), tagAndLength, prefix, count, firstPosition);
     }
 
     /// <summary>Copies the key where it has padding, then adds it.</summary>
@@ -187,22 +235,29 @@ public sealed class WordTable
         Add(_scratch, 0, key.Length, count, firstPosition);
     }
 
-    private void Insert(int slot, ReadOnlySpan<byte> key, ulong hash, ulong prefix, long count, long firstPosition)
+    private void Insert(int slot, ReadOnlySpan<byte> key, ulong tagAndLength, ulong prefix, long count, long firstPosition)
     {
         if (_arena.Length - _arenaUsed < key.Length + KeyPadding)
         {
             long wanted = Math.Max((long)_arena.Length * 2, (long)_arenaUsed + key.Length + KeyPadding);
             Array.Resize(ref _arena, (int)Math.Min(wanted, Array.MaxLength));
         }
-        if (Count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        if (Count == _entries.Length)
+        {
+            Array.Resize(ref _entries, _entries.Length * 2);
+            Array.Resize(ref _firstPositions, _entries.Length);
+            Array.Resize(ref _keyOffsets, _entries.Length);
+        }
         key.CopyTo(_arena.AsSpan(_arenaUsed));
-        int length = key.Length;
         _entries[Count] = new Entry
         {
-            Hash = hash, Prefix = prefix, Second = length > 8 ? SecondWord(ref MemoryMarshal.GetReference(key), key.Length) : 0,
-            Count = count, FirstPosition = firstPosition,
-            KeyOffset = _arenaUsed, Length = key.Length,
+            Prefix = prefix,
+            Second = SecondWord(ref MemoryMarshal.GetReference(key), key.Length),
+            Count = count,
+            TagAndLength = tagAndLength,
         };
+        _firstPositions[Count] = firstPosition;
+        _keyOffsets[Count] = _arenaUsed;
         _arenaUsed += key.Length;
         _index[slot] = ++Count;
         // At most half the slots in use keeps linear probing short; the slots are 4 bytes, so that costs little.
@@ -212,11 +267,11 @@ public sealed class WordTable
     private void GrowIndex()
     {
         var index = new int[_index.Length * 2];
-        int shift = _shift - 1;
+        int shift = _shift - 1; // the index has at most 2^31 slots, so shift stays above 32 and the tag holds the bits
         int mask = index.Length - 1;
         for (int i = 0; i < Count; i++)
         {
-            int slot = (int)(_entries[i].Hash >> shift);
+            int slot = (int)((uint)_entries[i].TagAndLength >> (shift - 32));
             while (index[slot] != 0) slot = (slot + 1) & mask;
             index[slot] = i + 1;
         }
@@ -224,29 +279,54 @@ public sealed class WordTable
         _shift = shift;
     }
 
+    private static int Length(in Entry entry) => (int)(entry.TagAndLength >> 32);
+
     private const ulong Multiplier = 0x9E3779B97F4A7C15; // 2^64 / golden ratio: spreads well for multiplicative hashing
 
-    /// <summary>A mask of the low <paramref name="length"/> bytes (all 8 when length is 8 or more).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong LowBytes(int length) => length >= 8 ? ulong.MaxValue : (1UL << (8 * length)) - 1;
+    /// <summary>Masks that keep the first n bytes of a word (n = 0..8), by table lookup rather than a branch.</summary>
+    private static ReadOnlySpan<ulong> LowByteMasks =>
+    [
+        0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF, ulong.MaxValue,
+    ];
 
-    /// <summary>A fast multiplicative hash over the key in 8-byte words; the index uses its top bits.</summary>
+    /// <summary>A mask of the low <paramref name="length"/> bytes (all 8 when length is 8 or more, none below 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Hash(ref byte key, int length, ulong prefix)
+    private static ulong LowBytes(int length) => LowByteMasks[Math.Clamp(length, 0, 8)];
+
+    /// <summary>Key bytes 0..7, zero-padded (the key has <see cref="KeyPadding"/> readable bytes after it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong FirstWord(ref byte key, int length) => Unsafe.ReadUnaligned<ulong>(ref key) & LowBytes(length);
+
+    /// <summary>Key bytes 8..15, zero-padded; 0 for keys of 8 bytes or fewer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SecondWord(ref byte key, int length) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref key, 8)) & LowBytes(length - 8);
+
+    /// <summary>
+    /// A fast multiplicative hash over the key in 8-byte words; the index uses its top bits. Keys of up to 16 bytes
+    /// (most words) are hashed from their first two words without a loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Hash(ref byte key, int length)
     {
-        ulong h = prefix ^ ((ulong)length << 59);
-        for (int i = 8; i < length; i += 8)
+        ulong h = ShortSeed(FirstWord(ref key, length), SecondWord(ref key, length), length);
+        for (int i = 16; i < length; i += 8)
         {
             ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref key, i)) & LowBytes(length - i);
             h = BitOperations.RotateLeft(h * Multiplier, 29) ^ word;
         }
+        return Finish(h);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ShortSeed(ulong prefix, ulong second, int length) =>
+        BitOperations.RotateLeft((prefix ^ ((ulong)length << 59)) * Multiplier, 29) ^ second;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Finish(ulong h)
+    {
         h *= Multiplier;
         return h ^ (h >> 29);
     }
-
-    /// <summary>Key bytes 8..15 of a padded key longer than 8 bytes, zero-padded.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SecondWord(ref byte key, int length) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref key, 8)) & LowBytes(length - 8);
 
     /// <summary>Compares the bytes after the first 16 of two keys of the same length (both padded).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
