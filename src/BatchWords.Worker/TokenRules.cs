@@ -41,9 +41,10 @@ public static class TokenRules
     // Per-byte class tables: one lookup instead of a chain of comparisons on the hot path.
     private static readonly bool[] s_asciiWhiteSpace = BuildTable(b => b is 0x20 or (>= 0x09 and <= 0x0D));
     // ASCII punctuation as two 64-bit masks (bytes 0..63 and 64..127): the test the scanner runs on both ends of
-    // every word is then a shift and an AND, with no table load.
-    private static readonly ulong s_punctuationLow = PunctuationMask(0);
-    private static readonly ulong s_punctuationHigh = PunctuationMask(64);
+    // every word is then a shift and an AND, with no memory load. Constants, so the compiler folds them;
+    // TokenRulesTests checks them against AsciiPunctuation.
+    private const ulong PunctuationLow = 0xFC00_FFFE_0000_0000;
+    private const ulong PunctuationHigh = 0x7800_0001_F800_0001;
     private static readonly bool[] s_asciiLetterOrDigit = BuildTable(b => b < 0x80 && char.IsAsciiLetterOrDigit((char)b));
 
     /// <summary>True for the ASCII white-space bytes: 09..0D and 20. No other byte below 0x80 separates words.</summary>
@@ -51,7 +52,7 @@ public static class TokenRules
 
     /// <summary>True for the bytes of <see cref="AsciiPunctuation"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public static bool IsAsciiPunctuation(byte b) => b < 128 && (((b < 64 ? s_punctuationLow : s_punctuationHigh) >> (b & 63)) & 1) != 0;
+    public static bool IsAsciiPunctuation(byte b) => b < 128 && (((b < 64 ? PunctuationLow : PunctuationHigh) >> (b & 63)) & 1) != 0;
 
     /// <summary>True for ASCII letters and digits (the letters rule's ASCII fast path).</summary>
     public static bool IsAsciiLetterOrDigit(byte b) => s_asciiLetterOrDigit[b];
@@ -94,16 +95,6 @@ public static class TokenRules
     /// replacement semantics as UTF8Encoding(false, false).
     /// </summary>
     public static byte[] ReplaceInvalidUtf8(ReadOnlySpan<byte> token) => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(token));
-
-    private static ulong PunctuationMask(int first)
-    {
-        ulong mask = 0;
-        foreach (char c in AsciiPunctuation)
-        {
-            if (c >= first && c < first + 64) mask |= 1UL << (c - first);
-        }
-        return mask;
-    }
 
     private static bool[] BuildTable(Func<int, bool> predicate)
     {

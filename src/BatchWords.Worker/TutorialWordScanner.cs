@@ -20,7 +20,6 @@ public sealed class TutorialWordScanner : WordScanner
 {
     private const int BatchSize = 64; // enough words for their cache misses to overlap, few enough to stay in L1
     private readonly WordTable.PendingWord[] _batch = new WordTable.PendingWord[BatchSize];
-    private int _pending;
 
     public override int Scan(byte[] buffer, int length, long bufferPosition, bool isFinal, WordTable table)
     {
@@ -28,18 +27,17 @@ public sealed class TutorialWordScanner : WordScanner
 
         // A lead byte whose sequence is cut off by the end of the buffer does not match white space, so it counts as
         // a word byte: its word is then still open at the end and is scanned again, completed, on the next call.
-        int limit = length;
-        int validUntil = ValidUtf8Prefix(buffer, limit);
-
+        var words = new Words(this, buffer, bufferPosition, ValidUtf8Prefix(buffer, length), table);
         int tokenStart = -1;        // start of a word still open at the end of the previous block, or -1
         ulong carry = 0;            // separator bits of a multi-byte white space that spills into the next block
+        ulong previousIsWord = 0;   // 1 when the last byte of the previous block is a word byte
         ref byte data = ref MemoryMarshal.GetArrayDataReference(buffer);
 
-        for (int block = 0; block < limit; block += 64)
+        for (int block = 0; block < length; block += 64)
         {
             ulong separators = Classify(ref Unsafe.Add(ref data, block), out ulong leads) | carry;
             carry = 0;
-            int valid = Math.Min(64, limit - block);
+            int valid = Math.Min(64, length - block);
             ulong validMask = valid == 64 ? ulong.MaxValue : (1UL << valid) - 1;
 
             for (leads &= validMask; leads != 0; leads &= leads - 1)
@@ -53,60 +51,71 @@ public sealed class TutorialWordScanner : WordScanner
                 if (bit + sequence > 64) carry = bits >> (64 - bit);
             }
 
+            // Bit i of starts: a word begins at byte i; bit i of ends: a word ended just before byte i. A word that
+            // runs to the end of the block has no end bit here and stays open into the next block.
             ulong word = ~separators & validMask;
-            if (tokenStart >= 0)
+            ulong starts = word & ~((word << 1) | previousIsWord);
+            ulong ends = ~word & ((word << 1) | previousIsWord) & validMask;
+            previousIsWord = word >> 63;
+
+            if (tokenStart >= 0 && ends != 0)
             {
-                int run = BitOperations.TrailingZeroCount(~word); // the open word's bytes at the start of this block
-                if (run >= valid) continue;                        // it goes on past this block
-                Emit(buffer, tokenStart, block + run, bufferPosition, validUntil, table);
+                words.Add(tokenStart, block + BitOperations.TrailingZeroCount(ends));
+                ends &= ends - 1;
                 tokenStart = -1;
-                word &= ~0UL << run;
             }
-            while (word != 0)
+            while (ends != 0)
             {
-                int start = BitOperations.TrailingZeroCount(word);
-                int end = start + BitOperations.TrailingZeroCount(~(word >> start));
-                if (end >= valid)
-                {
-                    tokenStart = block + start;
-                    break;
-                }
-                Emit(buffer, block + start, block + end, bufferPosition, validUntil, table);
-                word &= ~0UL << end;
+                words.Add(block + BitOperations.TrailingZeroCount(starts), block + BitOperations.TrailingZeroCount(ends));
+                starts &= starts - 1;
+                ends &= ends - 1;
             }
+            if (starts != 0) tokenStart = block + BitOperations.TrailingZeroCount(starts);
         }
 
-        if (tokenStart >= 0 && isFinal) Emit(buffer, tokenStart, length, bufferPosition, validUntil, table);
-        Flush(buffer, bufferPosition, table); // the caller moves the buffer's bytes next
+        if (tokenStart >= 0 && isFinal) words.Add(tokenStart, length);
+        words.Flush(); // the caller moves the buffer's bytes next
         return tokenStart >= 0 && !isFinal ? tokenStart : length;
     }
 
-    private void Flush(byte[] buffer, long bufferPosition, WordTable table)
+    /// <summary>The words found in one buffer: stripped, checked and batched for the table.</summary>
+    private ref struct Words(TutorialWordScanner scanner, byte[] buffer, long bufferPosition, int validUntil, WordTable table)
     {
-        table.AddBatch(buffer, _batch.AsSpan(0, _pending), bufferPosition);
-        _pending = 0;
-    }
+        private int _pending;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Emit(byte[] buffer, int start, int end, long bufferPosition, int validUntil, WordTable table)
-    {
-        while (TokenRules.IsAsciiPunctuation(buffer[start]))
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(int start, int end)
         {
-            if (++start == end) return;
+            while (TokenRules.IsAsciiPunctuation(buffer[start]))
+            {
+                if (++start == end) return;
+            }
+            while (TokenRules.IsAsciiPunctuation(buffer[end - 1])) end--;
+
+            // Ill-formed bytes decode to U+FFFD, so different bytes can be the same word: count the decoded form.
+            if (end > validUntil && !Utf8.IsValid(new ReadOnlySpan<byte>(buffer, start, end - start)))
+            {
+                AddReplaced(start, end);
+                return;
+            }
+            ref WordTable.PendingWord word = ref scanner._batch[_pending];
+            word.Start = start;
+            word.Length = end - start;
+            if (++_pending == BatchSize) Flush();
         }
-        while (TokenRules.IsAsciiPunctuation(buffer[end - 1])) end--;
 
-        // Ill-formed bytes decode to U+FFFD, so different bytes can be the same word: count the decoded form.
-        if (end > validUntil && !Utf8.IsValid(new ReadOnlySpan<byte>(buffer, start, end - start)))
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void AddReplaced(int start, int end)
         {
-            Flush(buffer, bufferPosition, table); // words are counted in file order: first occurrences depend on it
+            Flush(); // words are counted in file order: first occurrences depend on it
             table.Add(TokenRules.ReplaceInvalidUtf8(new ReadOnlySpan<byte>(buffer, start, end - start)), bufferPosition + start);
-            return;
         }
-        ref WordTable.PendingWord word = ref _batch[_pending];
-        word.Start = start;
-        word.Length = end - start;
-        if (++_pending == BatchSize) Flush(buffer, bufferPosition, table);
+
+        public void Flush()
+        {
+            table.AddBatch(buffer, scanner._batch.AsSpan(0, _pending), bufferPosition);
+            _pending = 0;
+        }
     }
 
     /// <summary>
