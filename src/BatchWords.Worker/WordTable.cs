@@ -164,8 +164,7 @@ public sealed class WordTable
     public IReadOnlyList<WordCount> Top(int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var ranked = new Ranked[Count];
-        for (int i = 0; i < ranked.Length; i++) ranked[i] = new Ranked(_entries[i].Count, _firstPositions[i], i);
+        Ranked[] ranked = limit >= Count / 4 ? RankAll() : RankBest(limit);
         Array.Sort(ranked, default(RankOrder));
         var top = new WordCount[Math.Min(limit, ranked.Length)];
         for (int i = 0; i < top.Length; i++)
@@ -174,6 +173,29 @@ public sealed class WordTable
             top[i] = new WordCount(Encoding.UTF8.GetString(_arena, _keyOffsets[e], Length(_entries[e])), _entries[e].Count, _firstPositions[e]);
         }
         return top;
+    }
+
+    private Ranked[] RankAll()
+    {
+        var ranked = new Ranked[Count];
+        for (int i = 0; i < ranked.Length; i++) ranked[i] = new Ranked(_entries[i].Count, _firstPositions[i], i);
+        return ranked;
+    }
+
+    /// <summary>
+    /// The best <paramref name="limit"/> words in no order, through a heap of that size whose top is the worst kept:
+    /// sorting a large vocabulary to list a few words would be most of the work left after counting.
+    /// </summary>
+    private Ranked[] RankBest(int limit)
+    {
+        var kept = new PriorityQueue<Ranked, Ranked>(limit + 1, Comparer<Ranked>.Create(static (a, b) => default(RankOrder).Compare(b, a)));
+        for (int i = 0; i < Count; i++)
+        {
+            var candidate = new Ranked(_entries[i].Count, _firstPositions[i], i);
+            if (kept.Count < limit) kept.Enqueue(candidate, candidate);
+            else if (limit > 0 && default(RankOrder).Compare(candidate, kept.Peek()) < 0) kept.EnqueueDequeue(candidate, candidate);
+        }
+        return kept.UnorderedItems.Select(item => item.Element).ToArray();
     }
 
     private readonly record struct Ranked(long Count, long FirstPosition, int Entry);
