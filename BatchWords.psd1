@@ -22,11 +22,21 @@
         'Publish-BwInput'
         'Receive-BwOutput'
         'Remove-BwContainer'
+        'New-BwPool'
+        'Get-BwPool'
+        'Remove-BwPool'
+        'Start-BwJob'
+        'Get-BwJob'
+        'Remove-BwJob'
+        'Get-BwTask'
+        'Wait-BwTask'
+        'Get-BwTaskLog'
+        'Invoke-BwTutorial'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
-    FormatsToProcess     = @('BatchWords.Format.ps1xml')
+    FormatsToProcess     = @('BatchWords.Format.ps1xml', 'BatchWords.Batch.Format.ps1xml')
 
     PrivateData          = @{
         PSData = @{

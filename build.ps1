@@ -149,7 +149,7 @@ function Build-Help {
     # in a separate runspace so the build session does not keep the module imported.
     Write-Step 'Generating help (MAML) from BatchWords.PowerShell/Help/*.md'
     $helpSource = [IO.Path]::Combine($Root, 'BatchWords.PowerShell', 'Help')
-    $ps = [PowerShell]::Create()
+    $ps = [PowerShell]::Create([Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
     try {
         $null = $ps.AddScript(". '$([IO.Path]::Combine($helpSource, 'HelpBuilder.ps1'))'
             Import-Module '$([IO.Path]::Combine($ModuleDir, 'BatchWords.psd1'))' -ErrorAction Stop

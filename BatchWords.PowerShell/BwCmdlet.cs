@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
 
 namespace BatchWords.PowerShell;
@@ -21,6 +22,18 @@ public abstract class BwCmdlet : PSCmdlet
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    // Verbose lines that Core reports from worker threads: WriteVerbose works only on the pipeline thread,
+    // so they are queued here and written by Run/Stream while they wait (PSCmdlet throws otherwise).
+    private readonly ConcurrentQueue<string> _pendingVerbose = new();
+    private readonly AutoResetEvent _verboseArrived = new(false);
+
+    /// <summary>A Core log callback (PoolRequest.Log, WaitRequest.Log, ...) safe to call from any thread.</summary>
+    protected Action<string> VerboseLog => line =>
+    {
+        _pendingVerbose.Enqueue(line);
+        _verboseArrived.Set();
+    };
+
     /// <summary>The context this invocation uses: -Context, then the session's, then Local (started on demand).</summary>
     protected BwContext ResolveContext()
     {
@@ -28,15 +41,15 @@ public abstract class BwCmdlet : PSCmdlet
         var current = SessionContext.Current;
         if (current is not null) return current;
         WriteVerbose("No account is connected in this session: connecting to the Local backend (Azurite and the BatchWords emulator).");
-        var local = Connections.ConnectLocal(new LocalConnectOptions(), Stopping);
+        var local = Run(ct => Connections.ConnectLocalAsync(new LocalConnectOptions { Log = VerboseLog }, ct));
         SessionContext.Current = local;
         return local;
     }
 
-    /// <summary>Runs a Core call to completion on the pipeline thread, honouring Ctrl+C.</summary>
+    /// <summary>Runs a Core call to completion on the pipeline thread, honouring Ctrl+C and writing its verbose lines.</summary>
     protected T Run<T>(Func<CancellationToken, Task<T>> call)
     {
-        try { return call(Stopping).GetAwaiter().GetResult(); }
+        try { return Await(call(Stopping)); }
         catch (OperationCanceledException) when (Stopping.IsCancellationRequested) { throw new PipelineStoppedException(); }
     }
 
@@ -55,7 +68,7 @@ public abstract class BwCmdlet : PSCmdlet
             while (true)
             {
                 bool hasNext;
-                try { hasNext = enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult(); }
+                try { hasNext = Await(enumerator.MoveNextAsync().AsTask()); }
                 catch (OperationCanceledException) when (Stopping.IsCancellationRequested) { throw new PipelineStoppedException(); }
                 if (!hasNext) yield break;
                 yield return enumerator.Current;
@@ -63,8 +76,66 @@ public abstract class BwCmdlet : PSCmdlet
         }
         finally
         {
-            enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Await(DisposeAsync(enumerator));
         }
+    }
+
+    private static async Task<bool> DisposeAsync(IAsyncDisposable disposable)
+    {
+        await disposable.DisposeAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Blocks the pipeline thread until the task ends, writing queued verbose lines meanwhile.</summary>
+    private T Await<T>(Task<T> task)
+    {
+        var handles = new[] { ((IAsyncResult)task).AsyncWaitHandle, _verboseArrived };
+        while (!task.IsCompleted)
+        {
+            WaitHandle.WaitAny(handles);
+            FlushVerbose();
+        }
+        FlushVerbose();
+        return task.GetAwaiter().GetResult();
+    }
+
+    private void FlushVerbose()
+    {
+        while (_pendingVerbose.TryDequeue(out var line)) WriteVerbose(line);
+    }
+
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    /// <summary>
+    /// The confirmation of a destructive ConfirmImpact High cmdlet with a -Force switch, asked at most once:
+    /// -WhatIf always wins (it reports and changes nothing, -Force or not). -Force without -Confirm is the
+    /// answer itself: ShouldProcess is not called, because at ConfirmImpact High it would prompt anyway (and
+    /// fail with HostFunctionNotImplemented where nobody can answer). Otherwise ShouldProcess asks at the
+    /// default $ConfirmPreference, and ShouldContinue asks only when it did not ($ConfirmPreference None, as
+    /// automation sets it) and -Confirm was not given.
+    /// </summary>
+    protected bool ConfirmDestructive(string target, string action, string question, bool force)
+    {
+        var confirmBound = MyInvocation.BoundParameters.ContainsKey("Confirm");
+        if (force && !confirmBound)
+        {
+            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
+                ? LanguagePrimitives.IsTrue(bound)
+                : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+            if (whatIf)
+            {
+                ShouldProcess(target, action);
+                return false;
+            }
+            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force).");
+            return true;
+        }
+        if (!ShouldProcess(target, action)) return false;
+        if (force || confirmBound) return true;
+        var preference = SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact impact ? impact : ConfirmImpact.High;
+        var shouldProcessAsked = preference != ConfirmImpact.None && preference <= ConfirmImpact.High;
+        return shouldProcessAsked || ShouldContinue(question, action, ref _yesToAll, ref _noToAll);
     }
 
     /// <summary>Writes a non-terminating error for one failed item; the cmdlet goes on with the others.</summary>

@@ -20,13 +20,20 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
 
     private DependencyLoadContext() : base("BatchWords.Dependencies", isCollectible: false) { }
 
+    private static int _registered;
+
     /// <summary>
-    /// Hooks the default context's resolution of BatchWords.Core (and only that assembly). It runs as a
-    /// module initializer, that is before any code in this assembly, so it is in place before PowerShell
-    /// reflects over cmdlet parameter and output types that come from Core.
+    /// Hooks the default context's resolution of BatchWords.Core (and only that assembly), once. Called by
+    /// <see cref="ModuleImportHook"/> when Import-Module loads the assembly, and as a module initializer
+    /// in case other code of this assembly runs first. A module initializer alone is not enough: it runs
+    /// only when code of this assembly runs, and PowerShell reflects over the cmdlets' parameter types
+    /// (Get-Command, Get-Help, binding) before it ever calls into them.
     /// </summary>
     [ModuleInitializer]
-    internal static void Register() => Default.Resolving += ResolveCoreFromDependencies;
+    internal static void Register()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 0) Default.Resolving += ResolveCoreFromDependencies;
+    }
 
     private static Assembly? ResolveCoreFromDependencies(AssemblyLoadContext context, AssemblyName name)
     {

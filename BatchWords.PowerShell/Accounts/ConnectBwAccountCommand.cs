@@ -74,6 +74,21 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
     protected override void EndProcessing()
     {
         BwContext context;
+        if (Context is not null)
+        {
+            // -Context switches the session to a context saved earlier (Get-BwContext); nothing to connect.
+            if (ParameterSetName != LocalSet)
+            {
+                ThrowTerminatingError(InvalidArgument("ContextWithAccountParameters",
+                    "-Context cannot be combined with account parameters: it makes an existing context current.",
+                    Context, "Pass either -Context, or the account parameters (-StorageAccountName ...)."));
+                return;
+            }
+            SessionContext.Current = Context;
+            WriteVerbose($"Current context: {Context}.");
+            WriteObject(Context);
+            return;
+        }
         try
         {
             if (ParameterSetName == LocalSet)

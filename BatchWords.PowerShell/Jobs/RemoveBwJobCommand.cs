@@ -26,8 +26,7 @@ public sealed class RemoveBwJobCommand : BwCmdlet
         {
             // Piping a job's tasks binds the same JobId once per task: delete it once.
             if (!_done.Add(id)) continue;
-            if (!ShouldProcess($"job '{id}'", "Delete Batch job and its tasks")) continue;
-            if (!Force && !ShouldContinue($"Delete job '{id}' with all its tasks and their files?", "Remove-BwJob")) continue;
+            if (!ConfirmDestructive($"job '{id}'", "Delete Batch job and its tasks", $"Delete job '{id}' with all its tasks and their files?", Force)) continue;
             var context = ResolveContext();
             try
             {

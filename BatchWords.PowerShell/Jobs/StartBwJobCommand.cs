@@ -59,7 +59,7 @@ public sealed class StartBwJobCommand : BwCmdlet
         var submission = new JobSubmission
         {
             JobId = JobId, PoolId = Pool, Inputs = _inputs, Top = Top, Rule = Rule, OutputContainer = OutputContainer,
-            TaskIdPrefix = TaskIdPrefix, MaxTaskRetryCount = MaxTaskRetryCount, MaxWallClockTime = MaxWallClockTime, Log = WriteVerbose,
+            TaskIdPrefix = TaskIdPrefix, MaxTaskRetryCount = MaxTaskRetryCount, MaxWallClockTime = MaxWallClockTime, Log = VerboseLog,
         };
         JobSubmissionResult result;
         try { result = Run(ct => new JobOperations(context).SubmitAsync(submission, ct)); }

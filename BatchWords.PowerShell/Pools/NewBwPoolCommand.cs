@@ -57,7 +57,7 @@ public sealed class NewBwPoolCommand : BwCmdlet
         var request = new PoolRequest
         {
             Id = Id, VmSize = VmSize, NodeCount = NodeCount, TaskSlotsPerNode = TaskSlotsPerNode, Image = Image,
-            ProgramPath = program, ApplicationContainer = ApplicationContainer, Log = WriteVerbose,
+            ProgramPath = program, ApplicationContainer = ApplicationContainer, Log = VerboseLog,
         };
         try { WriteObject(Run(ct => new PoolOperations(context).CreateOrReuseAsync(request, ct))); }
         catch (BwException e) { WriteError(e); }

@@ -22,8 +22,7 @@ public sealed class RemoveBwPoolCommand : BwCmdlet
     {
         foreach (var id in Id)
         {
-            if (!ShouldProcess($"pool '{id}'", "Delete Batch pool")) continue;
-            if (!Force && !ShouldContinue($"Delete pool '{id}' and every node in it?", "Remove-BwPool")) continue;
+            if (!ConfirmDestructive($"pool '{id}'", "Delete Batch pool", $"Delete pool '{id}' and every node in it?", Force)) continue;
             var context = ResolveContext();
             try
             {

@@ -15,13 +15,21 @@ public sealed class GetBwTaskLogCommand : BwCmdlet
     [ValidateNotNullOrEmpty]
     public string TaskId { get; set; } = "";
 
+    /// <summary>
+    /// Which file to read. A string, not Core's TaskLogStream enum: a value-type property of a Core type
+    /// would make PowerShell load Core while it scans this assembly, before the isolation hook runs.
+    /// </summary>
     [Parameter]
-    public TaskLogStream Stream { get; set; } = TaskLogStream.Stdout;
+    [ValidateSet("stdout", "stderr", IgnoreCase = true)]
+    public string Stream { get; set; } = "stdout";
 
     protected override void ProcessRecord()
     {
         var context = ResolveContext();
-        try { WriteObject(Run(ct => new TaskLogReader(context).ReadAsync(JobId, TaskId, Stream, ct))); }
+        try { WriteObject(Run(ct => new TaskLogReader(context).ReadAsync(JobId, TaskId, ToStream(Stream), ct))); }
         catch (BwException e) { WriteError(e); }
     }
+
+    private static TaskLogStream ToStream(string name)
+        => string.Equals(name, "stderr", StringComparison.OrdinalIgnoreCase) ? TaskLogStream.Stderr : TaskLogStream.Stdout;
 }

@@ -8,25 +8,26 @@ namespace BatchWords.PowerShell;
 /// "completed" is not success: a failed task also produces a non-terminating error with its exit code and
 /// the end of its stderr. At the timeout the cmdlet stops with an error naming the unfinished tasks.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Wait, "BwTask", DefaultParameterSetName = ByTaskSet)]
+[Cmdlet(VerbsLifecycle.Wait, "BwTask")]
 [OutputType(typeof(BwTask))]
 public sealed class WaitBwTaskCommand : BwCmdlet
 {
-    private const string ByTaskSet = "ByTask";
-    private const string ByJobSet = "ByJob";
-
-    // Job id -> awaited task ids; an empty set means every task of the job.
+    // Job id -> awaited task ids, in the order jobs were named; jobs in _wholeJobs are awaited entirely.
     private readonly Dictionary<string, HashSet<string>> _awaited = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _wholeJobs = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _jobOrder = new();
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByJobSet, ValueFromPipelineByPropertyName = true)]
-    [Parameter(Mandatory = true, ParameterSetName = ByTaskSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The job. BwTask and BwJob objects bind it by property name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string JobId { get; set; } = "";
 
-    [Parameter(Mandatory = true, ParameterSetName = ByTaskSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] TaskId { get; set; } = Array.Empty<string>();
+    /// <summary>
+    /// The tasks to wait for; none means every task of the job. One parameter set, not two: with a
+    /// "by job" and a "by task" set, -JobId alone was ambiguous and PowerShell prompted for -TaskId.
+    /// </summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    public string[]? TaskId { get; set; }
 
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
@@ -38,8 +39,9 @@ public sealed class WaitBwTaskCommand : BwCmdlet
             _awaited[JobId] = ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             _jobOrder.Add(JobId);
         }
-        if (ParameterSetName == ByJobSet) ids.Clear();
-        else foreach (var id in TaskId) ids.Add(id);
+        var named = TaskId?.Where(id => !string.IsNullOrEmpty(id)).ToArray() ?? Array.Empty<string>();
+        if (named.Length == 0) _wholeJobs.Add(JobId);
+        else ids.UnionWith(named);
     }
 
     protected override void EndProcessing()
@@ -58,9 +60,9 @@ public sealed class WaitBwTaskCommand : BwCmdlet
             var request = new WaitRequest
             {
                 JobId = jobId,
-                TaskIds = _awaited[jobId].Count > 0 ? _awaited[jobId] : null,
+                TaskIds = _wholeJobs.Contains(jobId) ? null : _awaited[jobId],
                 Timeout = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1),
-                Log = WriteVerbose,
+                Log = VerboseLog,
             };
             var activity = $"Waiting for the tasks of job '{jobId}'";
             try

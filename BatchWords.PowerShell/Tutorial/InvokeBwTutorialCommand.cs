@@ -47,7 +47,43 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     [Parameter]
     public SwitchParameter KeepJob { get; set; }
 
+    // The step running now, so Ctrl+C stops it too; and the job once its tasks exist, so Ctrl+C ends them.
+    private volatile System.Management.Automation.PowerShell? _step;
+    // Two fields, not a (BwContext, string)? tuple: a value-type field built from a Core type makes PowerShell
+    // load Core while it scans this assembly's types, before the load-context hook is in place.
+    private BwContext? _startedJobContext;
+    private string? _startedJobId;
+
+    protected override void StopProcessing()
+    {
+        base.StopProcessing();
+        _step?.Stop();
+    }
+
     protected override void EndProcessing()
+    {
+        try { RunTutorial(); }
+        catch (PipelineStoppedException)
+        {
+            TerminateStartedJob();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Ctrl+C after the tasks were added: the tutorial made this job, so it ends it (running tasks are killed,
+    /// queued ones never start) rather than leave task processes running unwatched. The job record and its
+    /// logs stay for Get-BwTask/Get-BwTaskLog; Remove-BwJob deletes it.
+    /// </summary>
+    private void TerminateStartedJob()
+    {
+        if (_startedJobContext is null || _startedJobId is null) return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try { new JobOperations(_startedJobContext).TerminateJobAsync(_startedJobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult(); }
+        catch (Exception e) when (e is BwException or OperationCanceledException) { /* best effort: the pipeline is already stopping */ }
+    }
+
+    private void RunTutorial()
     {
         var files = ResolveInputs();
         if (files is null) return;
@@ -72,6 +108,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 
         Say($"Creating job [{jobId}]...");
         Say($"Adding {inputs.Count} tasks to job [{jobId}]...");
+        (_startedJobContext, _startedJobId) = (context, jobId);
         var tasks = Step("Start-BwJob", new Hashtable { ["JobId"] = jobId, ["Pool"] = PoolId, ["InputFile"] = inputs.Select(i => i.BaseObject).ToArray(), ["Top"] = Top, ["Context"] = context });
 
         Say($"Monitoring all tasks for 'Completed' state, timeout in {Timeout}...");
@@ -173,6 +210,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     private List<PSObject> Step(string command, Hashtable parameters)
     {
         using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+        _step = ps;
         ps.AddCommand(command).AddParameters(parameters);
         if (MyInvocation.BoundParameters.ContainsKey("Verbose")) ps.AddParameter("Verbose", true);
         ps.Streams.Error.DataAdded += (_, e) => WriteError(ps.Streams.Error[e.Index]);
@@ -190,6 +228,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             ThrowTerminatingError(e.ErrorRecord);
             throw;
         }
+        finally { _step = null; }
     }
 
     /// <summary>A milestone line, shown by the host like Write-Host and kept in the information stream.</summary>

@@ -42,7 +42,9 @@ public sealed class JobOperations
 
         var tasks = new List<BwTask>();
         var toAdd = new List<(BatchTaskCreateOptions Options, BwInputFile Input)>();
-        foreach (var input in submission.Inputs)
+        // Ids follow the input names, not the order uploads happened to finish in: taskdata1 is topNtask0,
+        // as in the tutorial, and a re-run gives each file the same task id.
+        foreach (var input in submission.Inputs.OrderBy(i => i.BlobName, StringComparer.Ordinal))
         {
             if (existing.TryGetValue(input.BlobName, out var already))
             {
@@ -150,6 +152,17 @@ public sealed class JobOperations
     {
         BatchIds.Validate(id, "Job");
         return BatchErrors.Guard($"Deleting job '{id}'", id, () => _client.DeleteJobAsync(id, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Terminates the job: running tasks are killed, queued ones never start, and the job accepts no new tasks
+    /// (its record, task states and logs stay until it is deleted).
+    /// </summary>
+    public Task TerminateJobAsync(string id, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(id, "Job");
+        return BatchErrors.Guard($"Terminating job '{id}'", id, () => _client.TerminateJobAsync(id,
+            reason is null ? null : new BatchJobTerminateOptions { TerminateReason = reason }, cancellationToken: cancellationToken));
     }
 
     private static void Validate(JobSubmission submission)
