@@ -7,14 +7,13 @@ public sealed record BenchOptions
     public required string OutDirectory { get; init; }
     public int[] SizesMB { get; init; } = [100, 1000];
     public int Repeat { get; init; } = 3;
-    public int PythonRepeat { get; init; } = 1;
     public int NumWords { get; init; } = 1000;
     public int ColdRuns { get; init; } = 200;
     public string Python { get; init; } = "python3";
 
     public const string Usage =
         "usage: BatchWords.Bench --worker <batchwords-worker> --out <dir> [--sizes 100,1000] [--repeat 3] " +
-        "[--python-repeat 1] [--numwords 1000] [--cold-runs 200] [--python python3]";
+        "[--numwords 1000] [--cold-runs 200] [--python python3]";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -34,7 +33,6 @@ public sealed record BenchOptions
                 ? sizes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray()
                 : [100, 1000],
             Repeat = Int("--repeat", 3),
-            PythonRepeat = Int("--python-repeat", 1),
             NumWords = Int("--numwords", 1000),
             ColdRuns = Int("--cold-runs", 200),
             Python = values.GetValueOrDefault("--python", "python3"),

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace BatchWords.Bench;
 
 /// <summary>What one run of a program cost: wall time, peak resident memory and exit code.</summary>
-public readonly record struct RunResult(TimeSpan Elapsed, long PeakRssKiB, int ExitCode);
+public readonly record struct RunResult(TimeSpan Elapsed, long PeakRssKiB, int ExitCode, double CpuSeconds = double.NaN);
 
 /// <summary>
 /// Runs a program with posix_spawn, stdout to /dev/null, and reaps it with wait4: wall time without the cost of
@@ -23,18 +23,24 @@ public static class ChildProcess
 
     public static bool CanMeasurePeakRss => File.Exists(GnuTime);
 
-    /// <summary>Runs <paramref name="program"/> and measures its peak RSS through GNU time when it is installed.</summary>
+    /// <summary>Runs <paramref name="program"/> and measures its peak RSS and CPU time through GNU time when it is installed.</summary>
     public static RunResult RunMeasured(string program, params string[] arguments)
     {
         if (!CanMeasurePeakRss) return Run(program, arguments) with { PeakRssKiB = -1 };
         string report = Path.GetTempFileName();
         try
         {
-            RunResult run = Run(GnuTime, ["-f", "%M", "-o", report, program, .. arguments]);
+            RunResult run = Run(GnuTime, ["-f", "%M %U %S", "-o", report, program, .. arguments]);
             string[] lines = File.ReadAllLines(report);
-            // On failure GNU time writes "Command exited with non-zero status N" before the figure.
-            long peak = lines.Length > 0 && long.TryParse(lines[^1].Trim(), out long kib) ? kib : -1;
-            return run with { PeakRssKiB = peak };
+            // On failure GNU time writes "Command exited with non-zero status N" before the figures.
+            string[] figures = lines.Length > 0 ? lines[^1].Split(' ') : [];
+            if (figures.Length != 3) return run with { PeakRssKiB = -1 };
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            return run with
+            {
+                PeakRssKiB = long.Parse(figures[0], invariant),
+                CpuSeconds = double.Parse(figures[1], invariant) + double.Parse(figures[2], invariant),
+            };
         }
         finally
         {
