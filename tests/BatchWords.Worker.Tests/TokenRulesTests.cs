@@ -1,0 +1,44 @@
+using System.Text;
+using BatchWords.Worker.Tests.Infrastructure;
+using Xunit;
+
+namespace BatchWords.Worker.Tests;
+
+/// <summary>The byte-level definitions agree with the character-level ones they stand for.</summary>
+public class TokenRulesTests
+{
+    [Fact]
+    public void AsciiPunctuationIsPrintableAsciiThatIsNotALetterOrDigit()
+    {
+        Assert.Equal(new string(ReferenceWordCounter.AsciiPunctuation), TokenRules.AsciiPunctuation);
+        for (int b = 0; b < 256; b++)
+        {
+            Assert.Equal(ReferenceWordCounter.AsciiPunctuation.Contains((char)b), TokenRules.IsAsciiPunctuation((byte)b));
+        }
+    }
+
+    [Fact]
+    public void WhiteSpaceIsExactlyWhatCharIsWhiteSpaceTests()
+    {
+        var expected = Enumerable.Range(0, 0x10000).Where(c => char.IsWhiteSpace((char)c)).ToArray();
+        Assert.Equal(expected, TokenRules.WhiteSpaceCodePoints.ToArray());
+    }
+
+    [Fact]
+    public void TheByteMatcherRecognisesEveryMultiByteWhiteSpaceAndNothingElse()
+    {
+        for (int c = 0x80; c < 0x10000; c++)
+        {
+            if (c is >= 0xD800 and <= 0xDFFF) continue;
+            byte[] bytes = Encoding.UTF8.GetBytes(char.ConvertFromUtf32(c));
+            int expected = char.IsWhiteSpace((char)c) ? bytes.Length : 0;
+            Assert.Equal(expected, TokenRules.MultiByteWhiteSpaceLength(bytes));
+            Assert.Equal(0, TokenRules.MultiByteWhiteSpaceLength(bytes.AsSpan(0, bytes.Length - 1))); // incomplete
+            if (expected > 0) Assert.True(TokenRules.IsMultiByteWhiteSpaceLead(bytes[0]));
+        }
+        for (int b = 0; b < 128; b++)
+        {
+            Assert.Equal(char.IsWhiteSpace((char)b), TokenRules.IsAsciiWhiteSpace((byte)b));
+        }
+    }
+}
