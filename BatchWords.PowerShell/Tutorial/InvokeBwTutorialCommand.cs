@@ -133,21 +133,26 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             Say("  Download complete!");
         }
 
-        // The application container stays while the pool is kept: nodes that join later download the
-        // worker from it (deleting it under a live pool broke the original; azure-batch-samples#165).
+        // Every task has finished with its input and output, so those two containers go now. The application
+        // container holds the worker the pool's start task installs: it goes only with the pool, because
+        // nodes that join or reboot later download it (deleting it under a live pool broke the original;
+        // azure-batch-samples#165).
         Say("Deleting containers...");
-        var containers = KeepPool ? new[] { "input", "output" } : new[] { "input", "output", "application" };
-        Step("Remove-BwContainer", new Hashtable { ["Name"] = containers, ["Force"] = true, ["Confirm"] = false, ["Context"] = context });
+        Step("Remove-BwContainer", new Hashtable { ["Name"] = new[] { "input", "output" }, ["Force"] = true, ["Context"] = context });
 
         Say("");
         Say($"Sample end: {DateTime.Now:yyyy-MM-dd HH:mm:ss}");
         Say($"Elapsed time: {clock.Elapsed:hh\\:mm\\:ss\\.fff}");
         Say("");
 
+        // The original's "Delete job?" and "Delete pool?" prompts, as ShouldProcess (-Confirm, -WhatIf).
         if (!KeepJob && ShouldProcess($"job '{jobId}'", "Delete Batch job"))
-            Step("Remove-BwJob", new Hashtable { ["Id"] = new[] { jobId }, ["Force"] = true, ["Confirm"] = false, ["Context"] = context });
-        if (!KeepPool && ShouldProcess($"pool '{PoolId}'", "Delete Batch pool"))
-            Step("Remove-BwPool", new Hashtable { ["Id"] = new[] { PoolId }, ["Force"] = true, ["Confirm"] = false, ["Context"] = context });
+            Step("Remove-BwJob", new Hashtable { ["Id"] = new[] { jobId }, ["Force"] = true, ["Context"] = context });
+        if (!KeepPool && ShouldProcess($"pool '{PoolId}' and its application container", "Delete Batch pool"))
+        {
+            Step("Remove-BwPool", new Hashtable { ["Id"] = new[] { PoolId }, ["Force"] = true, ["Context"] = context });
+            Step("Remove-BwContainer", new Hashtable { ["Name"] = new[] { "application" }, ["Force"] = true, ["Context"] = context });
+        }
 
         foreach (var task in final)
         {
