@@ -16,10 +16,13 @@ public sealed class TaskWaiter
     private readonly BwContext _context;
     private readonly BatchClient _client;
 
-    public TaskWaiter(BwContext context)
+    public TaskWaiter(BwContext context) : this(context, BatchClientFactory.Create(context)) { }
+
+    /// <summary>For tests: the waiter over a given client (a scripted transport).</summary>
+    internal TaskWaiter(BwContext context, BatchClient client)
     {
         _context = context;
-        _client = BatchClientFactory.Create(context);
+        _client = client;
     }
 
     /// <summary>
@@ -46,7 +49,11 @@ public sealed class TaskWaiter
         while (true)
         {
             poll++;
-            // Tasks that completed: id, result and names only, never whole objects.
+            // Tasks still to run first (id and state only), then those that completed (id, result and names,
+            // never whole objects). In this order a task that completes between the two queries is in both
+            // lists, never in neither: asked the other way round, it was taken for a missing task, or, when
+            // waiting for a whole job, the wait ended without ever reporting it.
+            var pending = await ListAsync(request, "state ne 'completed'", "id,state", cancellationToken).ConfigureAwait(false);
             var completed = await ListAsync(request, "state eq 'completed'", TaskMapper.Select, cancellationToken).ConfigureAwait(false);
             foreach (var task in completed)
             {
@@ -58,9 +65,7 @@ public sealed class TaskWaiter
                 yield return new TaskFinished { Task = bw, StderrTail = tail };
             }
 
-            // Tasks still to run: id and state only.
-            var pending = await ListAsync(request, "state ne 'completed'", "id,state", cancellationToken).ConfigureAwait(false);
-            var pendingWanted = pending.Where(t => t.Id is not null && (wanted is null || wanted.Contains(t.Id))).ToList();
+            var pendingWanted = pending.Where(t => t.Id is not null && (wanted is null || wanted.Contains(t.Id)) && !finished.Contains(t.Id)).ToList();
             var running = pendingWanted.Count(t => t.State == BatchTaskState.Running || t.State == BatchTaskState.Preparing);
             var active = pendingWanted.Count - running;
             var total = wanted?.Count ?? finished.Count + pendingWanted.Count;
