@@ -53,9 +53,13 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     // load Core while it scans this assembly's types, before the load-context hook is in place.
     private BwContext? _startedJobContext;
     private string? _startedJobId;
+    // Between Start-BwJob adding the tasks and Wait-BwTask seeing them all complete: tasks may be running.
+    private bool _tasksMayRun;
+    private volatile bool _stopRequested;
 
     protected override void StopProcessing()
     {
+        _stopRequested = true;
         base.StopProcessing();
         _step?.Stop();
     }
@@ -63,24 +67,33 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     protected override void EndProcessing()
     {
         try { RunTutorial(); }
-        catch (PipelineStoppedException)
+        // A terminating error of a step (ThrowTerminatingError) unwinds as PipelineStoppedException too, so
+        // Ctrl+C and failures meet here. The job is ended only when tasks of this run may be running: on Ctrl+C,
+        // or when a step failed after Start-BwJob added them (the wait timed out...). Not when Start-BwJob itself
+        // failed: then the job may be someone else's (JobOnAnotherPool) and this run added nothing to it.
+        catch (PipelineStoppedException) when (_stopRequested || _tasksMayRun)
         {
-            TerminateStartedJob();
+            if (TerminateStartedJob() && !_stopRequested)
+                WriteWarning($"Job '{_startedJobId}' was terminated so that its unfinished tasks stop running; its tasks and their logs stay until Remove-BwJob -Id {_startedJobId}.");
             throw;
         }
     }
 
     /// <summary>
-    /// Ctrl+C after the tasks were added: the tutorial made this job, so it ends it (running tasks are killed,
-    /// queued ones never start) rather than leave task processes running unwatched. The job record and its
-    /// logs stay for Get-BwTask/Get-BwTaskLog; Remove-BwJob deletes it.
+    /// Ctrl+C (or a terminating error) after the tasks were added: the tutorial made this job, so it ends it
+    /// (running tasks are killed, queued ones never start) rather than leave task processes running unwatched.
+    /// The job record and its logs stay for Get-BwTask/Get-BwTaskLog; Remove-BwJob deletes it.
     /// </summary>
-    private void TerminateStartedJob()
+    private bool TerminateStartedJob()
     {
-        if (_startedJobContext is null || _startedJobId is null) return;
+        if (_startedJobContext is null || _startedJobId is null) return false;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try { new JobOperations(_startedJobContext).TerminateJobAsync(_startedJobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult(); }
-        catch (Exception e) when (e is BwException or OperationCanceledException) { /* best effort: the pipeline is already stopping */ }
+        try
+        {
+            new JobOperations(_startedJobContext).TerminateJobAsync(_startedJobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception e) when (e is BwException or OperationCanceledException) { return false; /* best effort: the tutorial is already failing */ }
     }
 
     private void RunTutorial()
@@ -110,9 +123,11 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         Say($"Adding {inputs.Count} tasks to job [{jobId}]...");
         (_startedJobContext, _startedJobId) = (context, jobId);
         var tasks = Step("Start-BwJob", new Hashtable { ["JobId"] = jobId, ["Pool"] = PoolId, ["InputFile"] = inputs.Select(i => i.BaseObject).ToArray(), ["Top"] = Top, ["Context"] = context });
+        _tasksMayRun = tasks.Count > 0;
 
         Say($"Monitoring all tasks for 'Completed' state, timeout in {Timeout}...");
         var finished = tasks.Count == 0 ? new List<PSObject>() : Step("Wait-BwTask", new Hashtable { ["JobId"] = jobId, ["TaskId"] = tasks.Select(t => ((BwTask)t.BaseObject).TaskId).ToArray(), ["Timeout"] = Timeout, ["Context"] = context }).ToList();
+        _tasksMayRun = false;
         var final = finished.Select(t => (BwTask)t.BaseObject).ToList();
         var failedCount = final.Count(t => !t.Succeeded);
         if (final.Count == tasks.Count && tasks.Count > 0)
