@@ -129,6 +129,10 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         var finished = tasks.Count == 0 ? new List<PSObject>() : Step("Wait-BwTask", new Hashtable { ["JobId"] = jobId, ["TaskId"] = tasks.Select(t => ((BwTask)t.BaseObject).TaskId).ToArray(), ["Timeout"] = Timeout, ["Context"] = context }).ToList();
         _tasksMayRun = false;
         var final = finished.Select(t => (BwTask)t.BaseObject).ToList();
+        // Wait-BwTask reads the tasks back from the service, which knows the input's blob name, not the local
+        // file it was uploaded from: that comes from the tasks Start-BwJob made.
+        var inputPaths = tasks.Select(t => (BwTask)t.BaseObject).Where(t => t.InputPath is not null)
+            .ToDictionary(t => t.TaskId, t => t.InputPath!, StringComparer.OrdinalIgnoreCase);
         var failedCount = final.Count(t => !t.Succeeded);
         if (final.Count == tasks.Count && tasks.Count > 0)
             Say(failedCount == 0
@@ -181,7 +185,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             WriteObject(new BwTutorialResult
             {
                 TaskId = task.TaskId,
-                Input = task.InputPath ?? task.InputBlobName ?? "",
+                Input = inputPaths.GetValueOrDefault(task.TaskId) ?? task.InputPath ?? task.InputBlobName ?? "",
                 Succeeded = task.Succeeded,
                 ExitCode = task.ExitCode,
                 TopWords = words,
