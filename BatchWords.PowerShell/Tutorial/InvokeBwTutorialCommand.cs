@@ -115,6 +115,8 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         foreach (var file in files) Say($"Uploading file {file} to container [input]...");
         var inputs = Step("Publish-BwInput", new Hashtable { ["Container"] = "input", ["LiteralPath"] = files.ToArray(), ["Force"] = true, ["Context"] = context });
 
+        // The original uploaded its task program first; here New-BwPool uploads the worker it installs.
+        if (TryLocateWorker() is { } worker) Say($"Uploading file {worker} to container [application]...");
         Say($"Creating pool [{PoolId}]...");
         var pool = Step("New-BwPool", new Hashtable { ["Id"] = PoolId, ["NodeCount"] = NodeCount, ["Context"] = context });
         if (pool.Count == 0) { Fail("The pool could not be created or reused; see the error above."); return; }
@@ -192,6 +194,13 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
                 OutputPath = outputPath,
             });
         }
+    }
+
+    /// <summary>The worker New-BwPool uploads (for the milestone line), or null when it cannot be found (New-BwPool then says why).</summary>
+    private static string? TryLocateWorker()
+    {
+        try { return WorkerPayload.Locate(); }
+        catch (BwException) { return null; }
     }
 
     /// <summary>The input files: -Path (wildcards resolved by the provider), else the sample texts shipped with the module.</summary>
