@@ -120,12 +120,16 @@ Describe 'Invoke-BwTutorial' {
         $data = Join-Path $TutorialData 'taskdata2.txt'
 
         $first = Invoke-BwTutorial -Path $data -PoolId $pool -JobId (New-TestId 'first') -Destination (Join-Path $TestDrive 'keep1') -KeepPool
-        (Get-BwPool -Id $pool).State | Should -Be 'active'
+        $kept = Get-BwPool -Id $pool
+        $kept.State | Should -Be 'active'
+        Test-ContainerExists 'application' | Should -BeTrue
 
-        $second = Invoke-BwTutorial -Path $data -PoolId $pool -JobId (New-TestId 'second') -Destination (Join-Path $TestDrive 'keep2') -Verbose 4>&1
-        ($second | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain "Pool '$pool' exists and is compatible: reusing it."
+        $second = Invoke-BwTutorial -Path $data -PoolId $pool -JobId (New-TestId 'second') -Destination (Join-Path $TestDrive 'keep2') -KeepPool
+        (Get-BwPool -Id $pool).CreationTime | Should -Be $kept.CreationTime
         Format-TopWords $first | Should -Be $Golden['taskdata2.txt']
-        Format-TopWords ($second | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }) | Should -Be $Golden['taskdata2.txt']
+        Format-TopWords $second | Should -Be $Golden['taskdata2.txt']
+        Remove-BwPool $pool -Force
+        Remove-BwContainer application -Force
     }
 
     It 'reports a failing task with its exit code and stderr while the other outputs download' {
@@ -153,6 +157,9 @@ Describe 'Invoke-BwTutorial' {
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
         while ((Get-Process -Id $taskPid -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
         Get-Process -Id $taskPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Remove-BwJob $job -Force
+        Remove-BwPool $pool -Force
+        Remove-BwContainer application, input, output -Force -WarningAction SilentlyContinue
     }
 
     It 'creates nothing with -WhatIf' {
@@ -191,7 +198,10 @@ Describe 'Ctrl+C during Invoke-BwTutorial' {
         $inputs = (New-TestInput 'nap1.txt' 'sleep'), (New-TestInput 'nap2.txt' 'sleep')
 
         # Another runspace of this process runs the tutorial; Stop() is what Ctrl+C does to the pipeline.
+        $runspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
+        $runspace.Open()
         $ps = [PowerShell]::Create()
+        $ps.Runspace = $runspace
         $null = $ps.AddScript({
                 param($Manifest, $Context, $Inputs, $Pool, $Job)
                 Import-Module $Manifest
@@ -207,6 +217,7 @@ Describe 'Ctrl+C during Invoke-BwTutorial' {
         $ps.Stop()
         { $ps.EndInvoke($running) } | Should -Throw
         $ps.Dispose()
+        $runspace.Dispose()
 
         (Get-BwJob -Id $job).TerminateReason | Should -Be 'TutorialStopped'
         foreach ($taskPid in $taskPids) {
