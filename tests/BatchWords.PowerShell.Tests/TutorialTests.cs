@@ -104,8 +104,9 @@ public sealed class TutorialTests(LocalStackFixture stack) : IDisposable
         var second = _made.Job("second");
         var args = new { Data = Path.Combine(BuiltModule.TutorialDataDirectory, "taskdata2.txt"), Pool = pool, First = first, Second = second, Destination = _made.Temp.Combine("out") };
 
-        var run1 = session.Run("param($Data, $Pool, $First, $Destination) Invoke-BwTutorial -Path $Data -PoolId $Pool -JobId $First -Destination $Destination -KeepPool -KeepJob", args).AssertSucceeded();
+        var run1 = session.Run("param($Data, $Pool, $First, $Destination) Invoke-BwTutorial -Path $Data -PoolId $Pool -JobId $First -Destination $Destination -NodeCount 2 -KeepPool -KeepJob", args).AssertSucceeded();
         Assert.Equal("active", stack.Batch.PoolState(pool));
+        Assert.Equal(2, stack.Batch.GetPool(pool)!.Value.GetProperty("targetDedicatedNodes").GetInt32());
         Assert.True(stack.Storage.ContainerExists("application"));
         Assert.False(stack.Storage.ContainerExists("input") || stack.Storage.ContainerExists("output"));
         Assert.Equal("active", stack.Batch.JobState(first));
