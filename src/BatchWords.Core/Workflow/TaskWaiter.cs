@@ -16,10 +16,13 @@ public sealed class TaskWaiter
     private readonly BwContext _context;
     private readonly BatchClient _client;
 
-    public TaskWaiter(BwContext context)
+    public TaskWaiter(BwContext context) : this(context, BatchClientFactory.Create(context)) { }
+
+    /// <summary>With a given client (tests script its transport).</summary>
+    internal TaskWaiter(BwContext context, BatchClient client)
     {
         _context = context;
-        _client = BatchClientFactory.Create(context);
+        _client = client;
     }
 
     /// <summary>
@@ -46,7 +49,10 @@ public sealed class TaskWaiter
         while (true)
         {
             poll++;
-            // Tasks that completed: id, result and names only, never whole objects.
+            // Unfinished tasks first (id and state only), then the completed ones (no whole objects either).
+            // In this order a task that completes between the two queries is in both lists, never in
+            // neither: the other order made such a task look as if it did not exist.
+            var pending = await ListAsync(request, "state ne 'completed'", "id,state", cancellationToken).ConfigureAwait(false);
             var completed = await ListAsync(request, "state eq 'completed'", TaskMapper.Select, cancellationToken).ConfigureAwait(false);
             foreach (var task in completed)
             {
@@ -58,9 +64,7 @@ public sealed class TaskWaiter
                 yield return new TaskFinished { Task = bw, StderrTail = tail };
             }
 
-            // Tasks still to run: id and state only.
-            var pending = await ListAsync(request, "state ne 'completed'", "id,state", cancellationToken).ConfigureAwait(false);
-            var pendingWanted = pending.Where(t => t.Id is not null && (wanted is null || wanted.Contains(t.Id))).ToList();
+            var pendingWanted = pending.Where(t => t.Id is not null && (wanted is null || wanted.Contains(t.Id)) && !finished.Contains(t.Id)).ToList();
             var running = pendingWanted.Count(t => t.State == BatchTaskState.Running || t.State == BatchTaskState.Preparing);
             var active = pendingWanted.Count - running;
             var total = wanted?.Count ?? finished.Count + pendingWanted.Count;
