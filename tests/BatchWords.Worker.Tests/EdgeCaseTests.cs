@@ -71,6 +71,22 @@ public class EdgeCaseTests
         AssertMatchesReference(file);
     }
 
+    [Theory]
+    [InlineData(3)]   // in the block where the word starts
+    [InlineData(100)] // in a block the word fills
+    [InlineData(195)] // in the block where the word ends
+    public void InvalidBytesAnywhereInALongWordStillMakeOneWord(int at)
+    {
+        // Two 200-byte words that differ only in an ill-formed byte (FF or FE) decode to the same text: one word, twice.
+        byte[] first = Encoding.ASCII.GetBytes(new string('w', 200));
+        byte[] second = (byte[])first.Clone();
+        first[at] = 0xFF;
+        second[at] = 0xFE;
+        byte[] file = [.. "x "u8, .. first, (byte)' ', .. second, (byte)'\n'];
+        Assert.Single(ReferenceWordCounter.Top(file, WordRule.Tutorial, int.MaxValue), w => w.Count == 2);
+        AssertMatchesReference(file);
+    }
+
     [Fact]
     public void TruncatedSequencesFollowMaximalSubpartReplacement()
     {
