@@ -140,6 +140,12 @@ public sealed class BenchRunner(BenchOptions options)
         string marker = file + $".v{ZipfTextGenerator.Version}";
         if (!File.Exists(file) || !File.Exists(marker))
         {
+            // A mistyped size (build.ps1 -BenchSizeMB '100,1000' binds as 1001000) must not fill the disk.
+            long free = new DriveInfo(Path.GetPathRoot(file)!).AvailableFreeSpace;
+            if (sizeMB * MB > free - 1e9)
+            {
+                throw new ArgumentException($"--sizes: {sizeMB} MB does not fit in the {free / MB:F0} MB free under {options.OutDirectory}");
+            }
             Console.Error.WriteLine($"==> generating {file}");
             new ZipfTextGenerator().WriteFile(file, (long)(sizeMB * MB));
             File.WriteAllText(marker, "");
