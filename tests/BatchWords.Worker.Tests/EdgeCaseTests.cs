@@ -212,13 +212,27 @@ public class EdgeCaseTests
         }
     }
 
+    [Theory]
+    [InlineData(0L, 2, 1)]
+    [InlineData(7L << 20, 2, 1)]       // below the threshold: one thread
+    [InlineData(8L << 20, 2, 1)]       // one threshold's worth per thread
+    [InlineData(16L << 20, 2, 2)]
+    [InlineData(1L << 30, 2, 2)]       // this machine: both cores on a large file
+    [InlineData(20L << 20, 64, 2)]     // a many-core node: no more threads than the file pays for
+    [InlineData(1L << 30, 64, 8)]      // and never more than 8 tables of the vocabulary
+    [InlineData(1L << 30, 1, 1)]
+    public void AutomaticThreadsFollowTheFileSizeAndTheCores(long length, int processors, int expected)
+    {
+        Assert.Equal(expected, WordCounter.AutomaticThreads(length, processors, new WordCounterOptions().ParallelThreshold));
+    }
+
     [Fact]
     public void AutomaticThreadsOnALargeFileAgreeWithOneThread()
     {
         var random = new Random(11);
         var words = Enumerable.Range(0, 5000).Select(i => $"w{i}").ToArray();
         var text = new StringBuilder();
-        while (text.Length < 9 << 20) text.Append(words[(int)(words.Length * Math.Pow(random.NextDouble(), 3))]).Append(' ');
+        while (text.Length < 17 << 20) text.Append(words[(int)(words.Length * Math.Pow(random.NextDouble(), 3))]).Append(' ');
         byte[] file = Encoding.UTF8.GetBytes(text.ToString());
         WordTable auto = WordCounter.Count(new MemoryByteSource(file), new WordCounterOptions());
         WordTable one = WordCounter.Count(new MemoryByteSource(file), new WordCounterOptions { Threads = 1 });
