@@ -37,8 +37,10 @@ param(
     # Passed to 'dotnet test --filter' to run part of the suites.
     [string] $Filter,
 
-    # Bench only: the size of the generated texts, in MB (the issue's figures use 100 and 1000).
-    [int[]] $BenchSizeMB = @(100, 1000)
+    # Bench only: the sizes of the generated texts, in MB (the issue's figures use 100 and 1000). Strings,
+    # split on commas here: through 'pwsh -File' or the ScriptHost, "-BenchSizeMB 100,1000" arrives as one
+    # string, and PowerShell would read it as the integer 1001000 (',' as a thousands separator).
+    [string[]] $BenchSizeMB = @('100', '1000')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -195,12 +197,22 @@ function Invoke-Demo {
     & ([IO.Path]::Combine($Root, 'BatchWords.PowerShell', 'Samples', 'Demo.ps1')) | Out-Default
 }
 
+function Get-BenchSizes {
+    foreach ($text in @($BenchSizeMB -split ',' | Where-Object { $_.Trim() })) {
+        $size = 0
+        if (-not [int]::TryParse($text.Trim(), [ref] $size) -or $size -lt 1) {
+            throw "-BenchSizeMB takes whole numbers of MB (for example 100,1000), not '$text'."
+        }
+        $size
+    }
+}
+
 function Invoke-Bench {
     Invoke-Build
     Write-Step 'Benchmarks (each side by side with its baseline, in one run)'
     $worker = [IO.Path]::Combine($ModuleDir, 'payload', 'linux-x64', 'batchwords-worker')
     Invoke-Tool 'dotnet' @('run', '--project', 'bench/BatchWords.Bench', '-c', 'Release', '--',
-        '--worker', $worker, '--out', [IO.Path]::Combine($Out, 'bench'), '--sizes', ($BenchSizeMB -join ','))
+        '--worker', $worker, '--out', [IO.Path]::Combine($Out, 'bench'), '--sizes', (Get-BenchSizes -join ','))
 }
 
 function Invoke-Package {

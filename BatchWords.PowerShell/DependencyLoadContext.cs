@@ -29,7 +29,9 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
     /// only when code of this assembly runs, and PowerShell reflects over the cmdlets' parameter types
     /// (Get-Command, Get-Help, binding) before it ever calls into them.
     /// </summary>
+#pragma warning disable CA2255 // Deliberate: a library that must hook assembly resolution before its own types load.
     [ModuleInitializer]
+#pragma warning restore CA2255
     internal static void Register()
     {
         if (Interlocked.Exchange(ref _registered, 1) == 0) Default.Resolving += ResolveCoreFromDependencies;

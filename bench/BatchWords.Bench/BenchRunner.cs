@@ -5,8 +5,9 @@ namespace BatchWords.Bench;
 
 /// <summary>
 /// For each size: make (or reuse) the Zipf text, warm the page cache, then time on that same file the worker with one
-/// thread and with every core, a Python collections.Counter program with the same rule, <c>wc -w</c> (a byte scan that
-/// counts nothing: the floor) and <c>cat file &gt; /dev/null</c> (reading from the page cache: the limit). Then the
+/// thread and with every core, a Python collections.Counter program with the same rule, <c>wc -w</c> in the C and the
+/// default locale (a scan that counts nothing: the floor) and <c>cat file &gt; /dev/null</c> (reading from the page
+/// cache: the limit). Then the
 /// worker's cold start on a small file. Results go to stdout and to results.md as a markdown table.
 /// </summary>
 public sealed class BenchRunner(BenchOptions options)
@@ -56,8 +57,9 @@ public sealed class BenchRunner(BenchOptions options)
             ("worker, 1 thread", options.Repeat, options.Worker, WorkerArgs("worker-1t", 1)),
             ("Python collections.Counter, same rule", options.Repeat, options.Python,
                 [python, "--filepath", file, "--numwords", Num(options.NumWords), "--output", Output("python")]),
-            ("wc -w (LC_ALL=C: the byte-scanning floor)", options.Repeat, "env", ["LC_ALL=C", "wc", "-w", file]),
-            ($"wc -w ({Environment.GetEnvironmentVariable("LANG") ?? "default"} locale)", options.Repeat, "wc", ["-w", file]),
+            // The floor: a scan that counts nothing. Both locales, since either can be the faster (C.UTF-8 is, here).
+            ("wc -w, LC_ALL=C", options.Repeat, "env", ["LC_ALL=C", "wc", "-w", file]),
+            ($"wc -w, {Environment.GetEnvironmentVariable("LANG") ?? "default"} locale", options.Repeat, "wc", ["-w", file]),
             ("cat file > /dev/null (the limit)", options.Repeat, "cat", [file]),
         };
 
@@ -91,8 +93,9 @@ public sealed class BenchRunner(BenchOptions options)
         Line();
         double Ratio(int row) => rows[row].Result.Elapsed / best;
         long peak = rows.Take(2).Max(r => r.Result.PeakRssKiB);
-        Line($"Targets: {Ratio(2):F1}x the throughput of Python (target 20x) {Mark(Ratio(2) >= 20)}; {Ratio(3):F2}x wc -w " +
-             $"(target 1x) {Mark(Ratio(3) >= 1)}; {1 / Ratio(5):F2}x the time of cat from the page cache (the limit); one " +
+        double wc = Math.Min(Ratio(3), Ratio(4)); // against the faster wc
+        Line($"Targets: {Ratio(2):F1}x the throughput of Python (target 20x) {Mark(Ratio(2) >= 20)}; {wc:F2}x the faster wc -w " +
+             $"(target 1x) {Mark(wc >= 1)}; {1 / Ratio(5):F2}x the time of cat from the page cache (the limit); one " +
              $"thread takes {rows[1].Result.Elapsed / best:F2}x the time of {_cores}; peak RSS of the worker " +
              $"{(peak < 0 ? "unknown" : $"{peak * 1024 / MB:F1} MB")} (target < 100 MB) {(peak < 0 ? "" : Mark(peak * 1024 < 100 * MB))}. " +
              $"Load average before/after: {loadBefore} / {LoadAverage()}.");
@@ -137,6 +140,12 @@ public sealed class BenchRunner(BenchOptions options)
         string marker = file + $".v{ZipfTextGenerator.Version}";
         if (!File.Exists(file) || !File.Exists(marker))
         {
+            // A mistyped size (build.ps1 -BenchSizeMB '100,1000' binds as 1001000) must not fill the disk.
+            long free = new DriveInfo(Path.GetPathRoot(file)!).AvailableFreeSpace;
+            if (sizeMB * MB > free - 1e9)
+            {
+                throw new ArgumentException($"--sizes: {sizeMB} MB does not fit in the {free / MB:F0} MB free under {options.OutDirectory}");
+            }
             Console.Error.WriteLine($"==> generating {file}");
             new ZipfTextGenerator().WriteFile(file, (long)(sizeMB * MB));
             File.WriteAllText(marker, "");

@@ -97,7 +97,7 @@ internal sealed class ConsoleHostUserInterface : PSHostUserInterface, IHostUISup
         return picked.Count > 0 ? picked[0] : defaultChoice;
     }
 
-    public Collection<int> PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, IEnumerable<int>? defaultChoices)
+    public Collection<int> PromptForChoice(string? caption, string? message, Collection<ChoiceDescription> choices, IEnumerable<int>? defaultChoices)
     {
         var defaults = new Collection<int>((defaultChoices ?? Array.Empty<int>()).ToList());
         if (!string.IsNullOrEmpty(caption)) WriteLine(caption);

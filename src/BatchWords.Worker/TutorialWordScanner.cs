@@ -27,18 +27,20 @@ public sealed class TutorialWordScanner : WordScanner
 
         // A lead byte whose sequence is cut off by the end of the buffer does not match white space, so it counts as
         // a word byte: its word is then still open at the end and is scanned again, completed, on the next call.
-        var words = new Words(this, buffer, bufferPosition, ValidUtf8Prefix(buffer, length), table);
+        var words = new Words(this, buffer, bufferPosition, table);
         int tokenStart = -1;        // start of a word still open at the end of the previous block, or -1
+        ulong openHigh = 0;         // non-zero when that open word has a byte of 0x80 or above
         ulong carry = 0;            // separator bits of a multi-byte white space that spills into the next block
         ulong previousIsWord = 0;   // 1 when the last byte of the previous block is a word byte
         ref byte data = ref MemoryMarshal.GetArrayDataReference(buffer);
 
         for (int block = 0; block < length; block += 64)
         {
-            ulong separators = Classify(ref Unsafe.Add(ref data, block), out ulong leads) | carry;
+            ulong separators = Classify(ref Unsafe.Add(ref data, block), out ulong high, out ulong leads) | carry;
             carry = 0;
             int valid = Math.Min(64, length - block);
             ulong validMask = valid == 64 ? ulong.MaxValue : (1UL << valid) - 1;
+            high &= validMask;
 
             for (leads &= validMask; leads != 0; leads &= leads - 1)
             {
@@ -58,33 +60,49 @@ public sealed class TutorialWordScanner : WordScanner
             ulong ends = ~word & ((word << 1) | previousIsWord) & validMask;
             previousIsWord = word >> 63;
 
-            if (tokenStart >= 0 && ends != 0)
+            // A word needs a UTF-8 check only when it has a byte of 0x80 or above, which the high mask tells.
+            if (tokenStart >= 0)
             {
-                words.Add(tokenStart, block + BitOperations.TrailingZeroCount(ends));
-                ends &= ends - 1;
-                tokenStart = -1;
+                if (ends == 0)
+                {
+                    openHigh |= high; // the open word fills the block
+                }
+                else
+                {
+                    int end = BitOperations.TrailingZeroCount(ends);
+                    words.Add(tokenStart, block + end, openHigh | (high & ((1UL << end) - 1)));
+                    ends &= ends - 1;
+                    tokenStart = -1;
+                }
             }
             while (ends != 0)
             {
-                words.Add(block + BitOperations.TrailingZeroCount(starts), block + BitOperations.TrailingZeroCount(ends));
+                int start = BitOperations.TrailingZeroCount(starts);
+                int end = BitOperations.TrailingZeroCount(ends);
+                words.Add(block + start, block + end, high & (((1UL << end) - 1) ^ ((1UL << start) - 1)));
                 starts &= starts - 1;
                 ends &= ends - 1;
             }
-            if (starts != 0) tokenStart = block + BitOperations.TrailingZeroCount(starts);
+            if (starts != 0)
+            {
+                int start = BitOperations.TrailingZeroCount(starts);
+                tokenStart = block + start;
+                openHigh = high >> start;
+            }
         }
 
-        if (tokenStart >= 0 && isFinal) words.Add(tokenStart, length);
+        if (tokenStart >= 0 && isFinal) words.Add(tokenStart, length, openHigh);
         words.Flush(); // the caller moves the buffer's bytes next
         return tokenStart >= 0 && !isFinal ? tokenStart : length;
     }
 
     /// <summary>The words found in one buffer: stripped, checked and batched for the table.</summary>
-    private ref struct Words(TutorialWordScanner scanner, byte[] buffer, long bufferPosition, int validUntil, WordTable table)
+    private ref struct Words(TutorialWordScanner scanner, byte[] buffer, long bufferPosition, WordTable table)
     {
         private int _pending;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add(int start, int end)
+        public void Add(int start, int end, ulong hasHighBytes)
         {
             while (TokenRules.IsAsciiPunctuation(buffer[start]))
             {
@@ -93,7 +111,7 @@ public sealed class TutorialWordScanner : WordScanner
             while (TokenRules.IsAsciiPunctuation(buffer[end - 1])) end--;
 
             // Ill-formed bytes decode to U+FFFD, so different bytes can be the same word: count the decoded form.
-            if (end > validUntil && !Utf8.IsValid(new ReadOnlySpan<byte>(buffer, start, end - start)))
+            if (hasHighBytes != 0 && !Utf8.IsValid(new ReadOnlySpan<byte>(buffer, start, end - start)))
             {
                 AddReplaced(start, end);
                 return;
@@ -119,33 +137,20 @@ public sealed class TutorialWordScanner : WordScanner
     }
 
     /// <summary>
-    /// A length v such that <c>buffer[0..v)</c> is valid UTF-8 (0 when it is not), so the words inside it need no
-    /// check of their own. Trailing bytes of 0x80 and above are left out because the last character may be incomplete.
-    /// </summary>
-    private static int ValidUtf8Prefix(byte[] buffer, int limit)
-    {
-        int end = limit;
-        while (end > 0 && end > limit - 4 && buffer[end - 1] >= 0x80) end--;
-        return Utf8.IsValid(buffer.AsSpan(0, end)) ? end : 0;
-    }
-
-    /// <summary>
-    /// A bit per byte of the 64 at <paramref name="p"/>, set for ASCII white space (09..0D, 20); and in
-    /// <paramref name="leads"/> the bytes that may start multi-byte white space (C2, E1, E2, E3), looked at only when
-    /// the block has any byte of 0x80 or above.
+    /// A bit per byte of the 64 at <paramref name="p"/>, set for ASCII white space (09..0D, 20); in
+    /// <paramref name="high"/> the bytes of 0x80 and above; and in <paramref name="leads"/> the bytes that may start
+    /// multi-byte white space (C2, E1, E2, E3), worked out only when the block has high bytes at all.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Classify(ref byte p, out ulong leads)
+    private static ulong Classify(ref byte p, out ulong high, out ulong leads)
     {
         Vector128<byte> v0 = Vector128.LoadUnsafe(ref p);
         Vector128<byte> v1 = Vector128.LoadUnsafe(ref p, 16);
         Vector128<byte> v2 = Vector128.LoadUnsafe(ref p, 32);
         Vector128<byte> v3 = Vector128.LoadUnsafe(ref p, 48);
-        leads = 0;
-        if (((v0 | v1 | v2 | v3) & Vector128.Create((byte)0x80)) != Vector128<byte>.Zero)
-        {
-            leads = Leads(v0) | ((ulong)Leads(v1) << 16) | ((ulong)Leads(v2) << 32) | ((ulong)Leads(v3) << 48);
-        }
+        high = v0.ExtractMostSignificantBits() | ((ulong)v1.ExtractMostSignificantBits() << 16) |
+               ((ulong)v2.ExtractMostSignificantBits() << 32) | ((ulong)v3.ExtractMostSignificantBits() << 48);
+        leads = high == 0 ? 0 : Leads(v0) | ((ulong)Leads(v1) << 16) | ((ulong)Leads(v2) << 32) | ((ulong)Leads(v3) << 48);
         return WhiteSpace(v0) | ((ulong)WhiteSpace(v1) << 16) | ((ulong)WhiteSpace(v2) << 32) | ((ulong)WhiteSpace(v3) << 48);
     }
 

@@ -13,7 +13,7 @@ public sealed record WordCounterOptions
     /// </summary>
     public int BufferSize { get; init; } = 1 << 20;
 
-    /// <summary>Threads to count with; 0 picks one per processor for files of <see cref="ParallelThreshold"/> or more.</summary>
+    /// <summary>Threads to count with; 0 picks them with <see cref="WordCounter.AutomaticThreads"/>.</summary>
     public int Threads { get; init; }
 
     /// <summary>
@@ -43,7 +43,7 @@ public static class WordCounter
         long length = source.Length;
         long start = SkipByteOrderMark(source);
         int threads = options.Threads != 0 ? options.Threads
-            : length >= options.ParallelThreshold ? Environment.ProcessorCount : 1;
+            : AutomaticThreads(length - start, Environment.ProcessorCount, options.ParallelThreshold);
 
         if (threads == 1) return CountRange(source, start, length, options);
 
@@ -72,6 +72,17 @@ public static class WordCounter
         for (int i = 1; i < threads; i++) tables[0].Merge(tables[i]);
         return tables[0];
     }
+
+    /// <summary>At most this many threads when the count is automatic.</summary>
+    public const int MaxAutomaticThreads = 8;
+
+    /// <summary>
+    /// One thread per processor, but at most one per <paramref name="parallelThreshold"/> bytes and at most
+    /// <see cref="MaxAutomaticThreads"/>: every thread holds a table of the whole vocabulary and the tables are merged
+    /// one after the other, so on a many-core node more threads would cost memory and merging rather than save time.
+    /// </summary>
+    public static int AutomaticThreads(long length, int processors, long parallelThreshold) =>
+        (int)Math.Clamp(Math.Min(length / Math.Max(1, parallelThreshold), Math.Min(processors, MaxAutomaticThreads)), 1, MaxAutomaticThreads);
 
     private static long SkipByteOrderMark(ByteSource source)
     {

@@ -24,7 +24,7 @@ public sealed record WorkerArguments
           --output <file>     where to write the result
           --rule tutorial     split on Unicode white space, strip ASCII punctuation from both ends, case-sensitive (default)
           --rule letters      runs of Unicode letters and digits, lower-cased
-          --threads <N>|auto  threads to count with (default auto: every core for files of 8 MiB or more)
+          --threads <N>|auto  threads to count with (default auto: a core per 8 MiB of input, up to 8)
 
         Exit codes: 0 success, 2 bad argument, 3 input missing or unreadable, 4 output not writable, 1 internal error.
 

@@ -71,6 +71,22 @@ public class EdgeCaseTests
         AssertMatchesReference(file);
     }
 
+    [Theory]
+    [InlineData(3)]   // in the block where the word starts
+    [InlineData(100)] // in a block the word fills
+    [InlineData(195)] // in the block where the word ends
+    public void InvalidBytesAnywhereInALongWordStillMakeOneWord(int at)
+    {
+        // Two 200-byte words that differ only in an ill-formed byte (FF or FE) decode to the same text: one word, twice.
+        byte[] first = Encoding.ASCII.GetBytes(new string('w', 200));
+        byte[] second = (byte[])first.Clone();
+        first[at] = 0xFF;
+        second[at] = 0xFE;
+        byte[] file = [.. "x "u8, .. first, (byte)' ', .. second, (byte)'\n'];
+        Assert.Single(ReferenceWordCounter.Top(file, WordRule.Tutorial, int.MaxValue), w => w.Count == 2);
+        AssertMatchesReference(file);
+    }
+
     [Fact]
     public void TruncatedSequencesFollowMaximalSubpartReplacement()
     {
@@ -196,13 +212,27 @@ public class EdgeCaseTests
         }
     }
 
+    [Theory]
+    [InlineData(0L, 2, 1)]
+    [InlineData(7L << 20, 2, 1)]       // below the threshold: one thread
+    [InlineData(8L << 20, 2, 1)]       // one threshold's worth per thread
+    [InlineData(16L << 20, 2, 2)]
+    [InlineData(1L << 30, 2, 2)]       // this machine: both cores on a large file
+    [InlineData(20L << 20, 64, 2)]     // a many-core node: no more threads than the file pays for
+    [InlineData(1L << 30, 64, 8)]      // and never more than 8 tables of the vocabulary
+    [InlineData(1L << 30, 1, 1)]
+    public void AutomaticThreadsFollowTheFileSizeAndTheCores(long length, int processors, int expected)
+    {
+        Assert.Equal(expected, WordCounter.AutomaticThreads(length, processors, new WordCounterOptions().ParallelThreshold));
+    }
+
     [Fact]
     public void AutomaticThreadsOnALargeFileAgreeWithOneThread()
     {
         var random = new Random(11);
         var words = Enumerable.Range(0, 5000).Select(i => $"w{i}").ToArray();
         var text = new StringBuilder();
-        while (text.Length < 9 << 20) text.Append(words[(int)(words.Length * Math.Pow(random.NextDouble(), 3))]).Append(' ');
+        while (text.Length < 17 << 20) text.Append(words[(int)(words.Length * Math.Pow(random.NextDouble(), 3))]).Append(' ');
         byte[] file = Encoding.UTF8.GetBytes(text.ToString());
         WordTable auto = WordCounter.Count(new MemoryByteSource(file), new WordCounterOptions());
         WordTable one = WordCounter.Count(new MemoryByteSource(file), new WordCounterOptions { Threads = 1 });

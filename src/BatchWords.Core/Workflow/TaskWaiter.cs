@@ -18,7 +18,7 @@ public sealed class TaskWaiter
 
     public TaskWaiter(BwContext context) : this(context, BatchClientFactory.Create(context)) { }
 
-    /// <summary>For tests: the waiter over a given client (a scripted transport).</summary>
+    /// <summary>With a given client (tests script its transport).</summary>
     internal TaskWaiter(BwContext context, BatchClient client)
     {
         _context = context;
@@ -49,10 +49,9 @@ public sealed class TaskWaiter
         while (true)
         {
             poll++;
-            // Tasks still to run first (id and state only), then those that completed (id, result and names,
-            // never whole objects). In this order a task that completes between the two queries is in both
-            // lists, never in neither: asked the other way round, it was taken for a missing task, or, when
-            // waiting for a whole job, the wait ended without ever reporting it.
+            // Unfinished tasks first (id and state only), then the completed ones (no whole objects either).
+            // In this order a task that completes between the two queries is in both lists, never in
+            // neither: the other order made such a task look as if it did not exist.
             var pending = await ListAsync(request, "state ne 'completed'", "id,state", cancellationToken).ConfigureAwait(false);
             var completed = await ListAsync(request, "state eq 'completed'", TaskMapper.Select, cancellationToken).ConfigureAwait(false);
             foreach (var task in completed)

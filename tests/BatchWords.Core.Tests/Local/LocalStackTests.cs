@@ -8,6 +8,7 @@ namespace BatchWords.Core.Tests.Local;
 /// temporary state directory (the user's ~/.batchwords is never touched): start, reuse by a second connect,
 /// stop with SIGTERM.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes and SIGTERM: the Local backend is Linux/macOS
 public sealed class LocalStackTests : IDisposable
 {
     private readonly TempDirectory _home = new("local-stack");

@@ -1,63 +1,81 @@
-using Azure.Storage.Blobs;
+using System.Web;
 using BatchWords.Core.Tests.Batch;
 using Xunit;
 
 namespace BatchWords.Core.Tests.Workflow;
 
-/// <summary>
-/// TaskWaiter against a scripted service whose task completes between two of the waiter's queries: the
-/// emulator finishes small tasks in well under a poll interval, so this happened on most local runs.
-/// </summary>
-public class TaskWaiterTests
+/// <summary>TaskWaiter over a scripted Batch service: what it asks for, and what it makes of the answers.</summary>
+public sealed class TaskWaiterTests
 {
-    private static readonly BwContext Context = new(BwBackend.Local, "devstoreaccount1", new Uri("http://127.0.0.1:10000/devstoreaccount1"),
-        StorageCredential.SharedKey("devstoreaccount1", TestBatchClients.Key, new BlobClientOptions()),
+    private static BwContext Context() => new(BwBackend.Local, "devstoreaccount1", new Uri("http://127.0.0.1:1/devstoreaccount1"),
+        StorageCredential.SharedKey("devstoreaccount1", Connections.DevelopmentAccountKey, StorageClientOptionsFactory.ForLocal()),
         TestBatchClients.Account, TestBatchClients.Endpoint, BatchCredential.SharedKey(TestBatchClients.Account, TestBatchClients.Key));
 
-    /// <summary>
-    /// A job with one task, running until the first task listing has been answered and completed (success)
-    /// from then on, whatever the order the waiter asks in.
-    /// </summary>
-    private static ScriptedTransport TaskCompletingAfterTheFirstListing()
-    {
-        var listings = 0;
-        return new ScriptedTransport(request =>
-        {
-            Assert.Equal("/jobs/job-1/tasks", request.Uri.AbsolutePath);
-            var completedNow = Interlocked.Increment(ref listings) > 1;
-            var askedForCompleted = request.Query["$filter"] == "state eq 'completed'";
-            var task = completedNow
-                ? """{"id":"t0","state":"completed","executionInfo":{"result":"success","exitCode":0,"retryCount":0,"requeueCount":0}}"""
-                : """{"id":"t0","state":"running"}""";
-            return ScriptedResponse.Json(200, completedNow == askedForCompleted ? $$"""{"value":[{{task}}]}""" : """{"value":[]}""");
-        });
-    }
-
-    private static async Task<List<WaitEvent>> WaitAsync(ScriptedTransport transport, IReadOnlyCollection<string>? taskIds)
-    {
-        var waiter = new TaskWaiter(Context, TestBatchClients.Create(transport));
-        var request = new WaitRequest { JobId = "job-1", TaskIds = taskIds, Timeout = TimeSpan.FromSeconds(30), PollInterval = TimeSpan.FromMilliseconds(1) };
-        var events = new List<WaitEvent>();
-        await foreach (var e in waiter.WaitAsync(request)) events.Add(e);
-        return events;
-    }
+    private static string Task(string id, string state) => state == "completed"
+        ? $$$"""{"id":"{{{id}}}","state":"completed","executionInfo":{"exitCode":0,"result":"success","retryCount":0,"requeueCount":0}}"""
+        : $$"""{"id":"{{id}}","state":"{{state}}"}""";
 
     [Fact]
-    public async Task A_named_task_that_completes_between_the_two_queries_is_reported_not_taken_for_missing()
+    public async Task A_task_that_completes_between_the_two_queries_of_a_poll_is_reported_finished_not_missing()
     {
-        var events = await WaitAsync(TaskCompletingAfterTheFirstListing(), new[] { "t0" });
+        // t2 completes right after the service answered the first query of the first poll.
+        var t2Completed = false;
+        var filters = new List<string>();
+        var transport = new ScriptedTransport(request =>
+        {
+            var filter = HttpUtility.ParseQueryString(request.Uri.Query)["$filter"] ?? "";
+            filters.Add(filter);
+            var states = new[] { ("t1", "completed"), ("t2", t2Completed ? "completed" : "running") };
+            t2Completed = true;
+            var matching = states.Where(t => filter == "state eq 'completed'" ? t.Item2 == "completed" : t.Item2 != "completed");
+            return ScriptedResponse.Json(200, $$"""{"value":[{{string.Join(",", matching.Select(t => Task(t.Item1, t.Item2)))}}]}""");
+        });
+        var waiter = new TaskWaiter(Context(), TestBatchClients.Create(transport));
 
-        var finished = Assert.Single(events.OfType<TaskFinished>());
-        Assert.Equal(("t0", true, 0), (finished.Task.TaskId, finished.Task.Succeeded, finished.Task.ExitCode));
+        var finished = new List<string>();
+        await foreach (var e in waiter.WaitAsync(new WaitRequest { JobId = "job", TaskIds = new[] { "t1", "t2" }, PollInterval = TimeSpan.FromMilliseconds(1) }))
+            if (e is TaskFinished f) finished.Add(f.Task.TaskId);
+
+        Assert.Equal(new[] { "t1", "t2" }, finished.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "state ne 'completed'", "state eq 'completed'" }, filters);
     }
 
     [Fact]
     public async Task Waiting_for_a_whole_job_does_not_end_without_reporting_a_task_that_completed_between_the_queries()
     {
-        var events = await WaitAsync(TaskCompletingAfterTheFirstListing(), null);
+        // The job's one task runs until the first query has been answered and is completed from then on.
+        var listings = 0;
+        var transport = new ScriptedTransport(request =>
+        {
+            var completedNow = Interlocked.Increment(ref listings) > 1;
+            var askedForCompleted = HttpUtility.ParseQueryString(request.Uri.Query)["$filter"] == "state eq 'completed'";
+            var task = Task("t0", completedNow ? "completed" : "running");
+            return ScriptedResponse.Json(200, completedNow == askedForCompleted ? $$"""{"value":[{{task}}]}""" : """{"value":[]}""");
+        });
+        var waiter = new TaskWaiter(Context(), TestBatchClients.Create(transport));
 
+        var events = new List<WaitEvent>();
+        await foreach (var e in waiter.WaitAsync(new WaitRequest { JobId = "job", PollInterval = TimeSpan.FromMilliseconds(1) })) events.Add(e);
+
+        // Asked completed-first, both queries missed it and the wait ended at once with nothing reported.
         Assert.Equal("t0", Assert.Single(events.OfType<TaskFinished>()).Task.TaskId);
         var last = Assert.IsType<WaitProgress>(events[^1]);
         Assert.Equal((1, 1, 0), (last.Total, last.Succeeded, last.Running + last.Active));
+    }
+
+    [Fact]
+    public async Task An_awaited_task_the_job_does_not_have_is_a_TaskNotFound_error()
+    {
+        var transport = new ScriptedTransport(request =>
+            ScriptedResponse.Json(200, HttpUtility.ParseQueryString(request.Uri.Query)["$filter"] == "state eq 'completed'"
+                ? $$"""{"value":[{{Task("t1", "completed")}}]}"""
+                : """{"value":[]}"""));
+        var waiter = new TaskWaiter(Context(), TestBatchClients.Create(transport));
+
+        var error = await Assert.ThrowsAsync<BwException>(async () =>
+        {
+            await foreach (var _ in waiter.WaitAsync(new WaitRequest { JobId = "job", TaskIds = new[] { "t1", "gone" }, PollInterval = TimeSpan.FromMilliseconds(1) })) { }
+        });
+        Assert.Equal(("TaskNotFound", BwErrorKind.ObjectNotFound), (error.ErrorId, error.Kind));
     }
 }
