@@ -45,7 +45,8 @@ public sealed class TutorialStopTests(LocalStackFixture stack) : IDisposable
         Assert.All(pids, pid => Eventually.True(() => !LocalStackFixture.ProcessIsAlive(pid), $"task process {pid} is gone"));
         var service = stack.Batch.GetJob(job)!.Value;
         Assert.Equal("TutorialStopped", service.GetProperty("executionInfo").GetProperty("terminateReason").GetString());
-        Assert.Equal("completed", stack.Batch.JobState(job));
+        // Terminating is asynchronous (202): the job is terminating until its tasks are killed, then completed.
+        Eventually.True(() => stack.Batch.JobState(job) == "completed", "the job completed", () => stack.Batch.JobState(job) ?? "gone");
         foreach (var task in new[] { "topNtask0", "topNtask1" })
         {
             var info = stack.Batch.GetTask(job, task)!.Value;

@@ -111,7 +111,7 @@ public sealed class WaitTaskTests(LocalStackFixture stack) : IDisposable
         var error = ErrorAssert.Is(result.SingleError(), "WaitTimedOut", Cmdlet, ErrorCategory.OperationTimeout, job);
         Assert.Equal($"1 task(s) of job '{job}' did not complete within 00:00:03: topNtask1 (running).", error.Exception.Message);
         // The sleeping task still runs: the wait gave up, not the task.
-        Assert.NotNull(_worker.SleepingPid(job, "topNtask1"));
+        Eventually.True(() => _worker.SleepingPid(job, "topNtask1") is { } pid && LocalStackFixture.ProcessIsAlive(pid), "the slow task's process runs");
         Assert.Equal("running", stack.Batch.GetTask(job, "topNtask1")!.Value.GetProperty("state").GetString());
     }
 
