@@ -56,12 +56,13 @@ public sealed class WaitBwTaskCommand : BwCmdlet
         var activityId = 1;
         foreach (var jobId in _jobOrder)
         {
-            var remaining = Timeout - clock.Elapsed;
+            // The first job gets -Timeout as given (its timeout error names it); later ones what is left of it.
+            var remaining = activityId == 1 ? Timeout : TimeSpan.FromMilliseconds(Math.Ceiling((Timeout - clock.Elapsed).TotalMilliseconds));
             var request = new WaitRequest
             {
                 JobId = jobId,
                 TaskIds = _wholeJobs.Contains(jobId) ? null : _awaited[jobId],
-                Timeout = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1),
+                Timeout = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1),
                 Log = VerboseLog,
             };
             var activity = $"Waiting for the tasks of job '{jobId}'";

@@ -53,9 +53,13 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     // load Core while it scans this assembly's types, before the load-context hook is in place.
     private BwContext? _startedJobContext;
     private string? _startedJobId;
+    // Between Start-BwJob adding the tasks and Wait-BwTask seeing them all complete: tasks may be running.
+    private bool _tasksMayRun;
+    private volatile bool _stopRequested;
 
     protected override void StopProcessing()
     {
+        _stopRequested = true;
         base.StopProcessing();
         _step?.Stop();
     }
@@ -63,24 +67,33 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     protected override void EndProcessing()
     {
         try { RunTutorial(); }
-        catch (PipelineStoppedException)
+        // A terminating error of a step (ThrowTerminatingError) unwinds as PipelineStoppedException too, so
+        // Ctrl+C and failures meet here. The job is ended only when tasks of this run may be running: on Ctrl+C,
+        // or when a step failed after Start-BwJob added them (the wait timed out...). Not when Start-BwJob itself
+        // failed: then the job may be someone else's (JobOnAnotherPool) and this run added nothing to it.
+        catch (PipelineStoppedException) when (_stopRequested || _tasksMayRun)
         {
-            TerminateStartedJob();
+            if (TerminateStartedJob() && !_stopRequested)
+                WriteWarning($"Job '{_startedJobId}' was terminated so that its unfinished tasks stop running; its tasks and their logs stay until Remove-BwJob -Id {_startedJobId}.");
             throw;
         }
     }
 
     /// <summary>
-    /// Ctrl+C after the tasks were added: the tutorial made this job, so it ends it (running tasks are killed,
-    /// queued ones never start) rather than leave task processes running unwatched. The job record and its
-    /// logs stay for Get-BwTask/Get-BwTaskLog; Remove-BwJob deletes it.
+    /// Ctrl+C (or a terminating error) after the tasks were added: the tutorial made this job, so it ends it
+    /// (running tasks are killed, queued ones never start) rather than leave task processes running unwatched.
+    /// The job record and its logs stay for Get-BwTask/Get-BwTaskLog; Remove-BwJob deletes it.
     /// </summary>
-    private void TerminateStartedJob()
+    private bool TerminateStartedJob()
     {
-        if (_startedJobContext is null || _startedJobId is null) return;
+        if (_startedJobContext is null || _startedJobId is null) return false;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try { new JobOperations(_startedJobContext).TerminateJobAsync(_startedJobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult(); }
-        catch (Exception e) when (e is BwException or OperationCanceledException) { /* best effort: the pipeline is already stopping */ }
+        try
+        {
+            new JobOperations(_startedJobContext).TerminateJobAsync(_startedJobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception e) when (e is BwException or OperationCanceledException) { return false; /* best effort: the tutorial is already failing */ }
     }
 
     private void RunTutorial()
@@ -102,6 +115,8 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         foreach (var file in files) Say($"Uploading file {file} to container [input]...");
         var inputs = Step("Publish-BwInput", new Hashtable { ["Container"] = "input", ["LiteralPath"] = files.ToArray(), ["Force"] = true, ["Context"] = context });
 
+        // The original uploaded its task program first; here New-BwPool uploads the worker it installs.
+        if (TryLocateWorker() is { } worker) Say($"Uploading file {worker} to container [application]...");
         Say($"Creating pool [{PoolId}]...");
         var pool = Step("New-BwPool", new Hashtable { ["Id"] = PoolId, ["NodeCount"] = NodeCount, ["Context"] = context });
         if (pool.Count == 0) { Fail("The pool could not be created or reused; see the error above."); return; }
@@ -110,10 +125,16 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         Say($"Adding {inputs.Count} tasks to job [{jobId}]...");
         (_startedJobContext, _startedJobId) = (context, jobId);
         var tasks = Step("Start-BwJob", new Hashtable { ["JobId"] = jobId, ["Pool"] = PoolId, ["InputFile"] = inputs.Select(i => i.BaseObject).ToArray(), ["Top"] = Top, ["Context"] = context });
+        _tasksMayRun = tasks.Count > 0;
 
         Say($"Monitoring all tasks for 'Completed' state, timeout in {Timeout}...");
         var finished = tasks.Count == 0 ? new List<PSObject>() : Step("Wait-BwTask", new Hashtable { ["JobId"] = jobId, ["TaskId"] = tasks.Select(t => ((BwTask)t.BaseObject).TaskId).ToArray(), ["Timeout"] = Timeout, ["Context"] = context }).ToList();
+        _tasksMayRun = false;
         var final = finished.Select(t => (BwTask)t.BaseObject).ToList();
+        // Wait-BwTask reads the tasks back from the service, which knows the input's blob name, not the local
+        // file it was uploaded from: that comes from the tasks Start-BwJob made.
+        var inputPaths = tasks.Select(t => (BwTask)t.BaseObject).Where(t => t.InputPath is not null)
+            .ToDictionary(t => t.TaskId, t => t.InputPath!, StringComparer.OrdinalIgnoreCase);
         var failedCount = final.Count(t => !t.Succeeded);
         if (final.Count == tasks.Count && tasks.Count > 0)
             Say(failedCount == 0
@@ -166,13 +187,20 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             WriteObject(new BwTutorialResult
             {
                 TaskId = task.TaskId,
-                Input = task.InputPath ?? task.InputBlobName ?? "",
+                Input = inputPaths.GetValueOrDefault(task.TaskId) ?? task.InputPath ?? task.InputBlobName ?? "",
                 Succeeded = task.Succeeded,
                 ExitCode = task.ExitCode,
                 TopWords = words,
                 OutputPath = outputPath,
             });
         }
+    }
+
+    /// <summary>The worker New-BwPool uploads (for the milestone line), or null when it cannot be found (New-BwPool then says why).</summary>
+    private static string? TryLocateWorker()
+    {
+        try { return WorkerPayload.Locate(); }
+        catch (BwException) { return null; }
     }
 
     /// <summary>The input files: -Path (wildcards resolved by the provider), else the sample texts shipped with the module.</summary>

@@ -63,7 +63,9 @@ public sealed class ContainerTests(LocalStackFixture stack)
         Assert.Contains(rule, error.Exception.Message);
         Assert.Contains("lowercase letters", error.ErrorDetails!.RecommendedAction);
         Assert.Equal(good, Assert.Single(result.Output).Text("Name"));
-        Assert.DoesNotContain(result.VerboseMessages, m => m.Contains(bad, StringComparison.Ordinal));
+        // No request names it: no ShouldProcess target "bad", no URL path /bad? (a bare substring test also
+        // matched the good name's random hex, e.g. "ab" in good-1f0ab3...).
+        Assert.DoesNotContain(result.VerboseMessages, m => m.Contains($"\"{bad}\"", StringComparison.Ordinal) || m.Contains($"/{bad}?", StringComparison.Ordinal));
     }
 
     [Fact]

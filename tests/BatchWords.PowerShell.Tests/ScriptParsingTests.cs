@@ -42,12 +42,14 @@ public sealed class ScriptParsingTests
     }
 
     [Fact]
-    public void There_are_Pester_suites_for_the_module_the_accounts_and_storage()
+    public void There_are_Pester_suites_for_the_module_the_accounts_storage_batch_and_the_tutorial()
     {
         var names = PesterFiles().Select(Path.GetFileName).ToList();
         Assert.Contains("Module.Tests.ps1", names);
         Assert.Contains("Accounts.Tests.ps1", names);
         Assert.Contains("Storage.Tests.ps1", names);
+        Assert.Contains("Batch.Tests.ps1", names);
+        Assert.Contains("Tutorial.Tests.ps1", names);
     }
 
     [Theory]

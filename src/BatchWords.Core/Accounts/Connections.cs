@@ -20,6 +20,9 @@ public static class Connections
     {
         ArgumentNullException.ThrowIfNull(options);
         var stack = new LocalStack(options);
+        // Find every program before starting any: with Azurite (or node) missing, the emulator started next to
+        // it was left running, detached, with no context ever made to use it.
+        LocalStack.LocatePrograms();
         var storageTask = stack.EnsureStorageAsync(cancellationToken);
         var batchTask = stack.EnsureBatchAsync(cancellationToken);
         try { await Task.WhenAll(storageTask, batchTask).ConfigureAwait(false); }

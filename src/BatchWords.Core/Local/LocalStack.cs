@@ -26,6 +26,15 @@ public sealed class LocalStack
         return Path.Combine(home, "local");
     }
 
+    /// <summary>Throws the clear "not installed" error of the first program the stack cannot find (node, Azurite, the emulator).</summary>
+    internal static void LocatePrograms()
+    {
+        AzuriteService.LocateMainScript();
+        NodeLocator.Find();
+        BatchEmulatorService.LocateAssembly();
+        DotnetLocator.Find();
+    }
+
     /// <summary>Azurite's blob endpoint (http://127.0.0.1:port), starting Azurite if it is not running.</summary>
     public async Task<Uri> EnsureStorageAsync(CancellationToken cancellationToken = default)
     {

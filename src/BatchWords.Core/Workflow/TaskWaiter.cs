@@ -146,10 +146,18 @@ public sealed class TaskWaiter
         }
         catch (Azure.RequestFailedException) { /* the node may not have a stderr file */ }
         var exitCode = unusable[0].StartTaskInfo?.ExitCode;
+        // A start task that never ran (its program could not be downloaded) has no exit code and no stderr:
+        // the failure info is then the only account of why, e.g. BlobNotFound once the container was removed.
+        var failure = unusable[0].StartTaskInfo?.FailureInfo;
+        var downloadFailed = failure?.Code is { } code && (code.StartsWith("Blob", StringComparison.Ordinal) || code.StartsWith("ResourceContainer", StringComparison.Ordinal));
         throw new BwException(BwErrorKind.TaskFailed, "StartTaskFailed",
             $"No node of pool '{poolId}' can run tasks: the start task failed on {unusable.Count} of {nodes.Count} node(s)" +
-            (exitCode is null ? "" : $" (exit code {exitCode})") + (string.IsNullOrWhiteSpace(stderr) ? "." : $". Its stderr ends with:\n{stderr}"),
-            poolId, "Fix the program the start task installs (New-BwPool -Program), then remove and re-create the pool.");
+            (exitCode is null ? "" : $" (exit code {exitCode})") +
+            (failure?.Code is null ? "" : $": {failure.Code}{(string.IsNullOrWhiteSpace(failure.Message) ? "" : $": {failure.Message}")}") +
+            (string.IsNullOrWhiteSpace(stderr) ? "." : $". Its stderr ends with:\n{stderr}"),
+            poolId, downloadFailed
+                ? "The start task could not download the program from the pool's application container (was it removed while the pool lived?): remove the pool with Remove-BwPool, then create it again with New-BwPool."
+                : "Fix the program the start task installs (New-BwPool -Program), then remove and re-create the pool.");
     }
 
     private async Task<string?> ReadStderrTailAsync(string jobId, string taskId, CancellationToken cancellationToken)

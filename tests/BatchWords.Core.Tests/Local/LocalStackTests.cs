@@ -122,6 +122,23 @@ public sealed class LocalStackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_connect_that_cannot_find_Azurite_starts_no_emulator_either()
+    {
+        var previous = Environment.GetEnvironmentVariable("BATCHWORDS_AZURITE");
+        Environment.SetEnvironmentVariable("BATCHWORDS_AZURITE", _home.Combine("no", "main.js"));
+        try
+        {
+            var error = await Assert.ThrowsAsync<BwException>(() => Connections.ConnectLocalAsync(Options()));
+            Assert.Equal("AzuriteNotFound", error.ErrorId);
+        }
+        finally { Environment.SetEnvironmentVariable("BATCHWORDS_AZURITE", previous); }
+
+        // Before, the emulator was started next to it and left running, detached, with no context to use it.
+        Assert.False(File.Exists(_home.Combine("local", "batch-emulator.json")));
+        Assert.False(Directory.Exists(_home.Combine("local", "batch-emulator-data")));
+    }
+
+    [Fact]
     public void A_missing_azurite_is_a_clear_error_telling_to_run_the_build()
     {
         var error = Assert.Throws<BwException>(() => AzuriteService.LocateMainScript("/"));

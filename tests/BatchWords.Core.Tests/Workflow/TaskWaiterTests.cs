@@ -41,6 +41,29 @@ public sealed class TaskWaiterTests
     }
 
     [Fact]
+    public async Task Waiting_for_a_whole_job_does_not_end_without_reporting_a_task_that_completed_between_the_queries()
+    {
+        // The job's one task runs until the first query has been answered and is completed from then on.
+        var listings = 0;
+        var transport = new ScriptedTransport(request =>
+        {
+            var completedNow = Interlocked.Increment(ref listings) > 1;
+            var askedForCompleted = HttpUtility.ParseQueryString(request.Uri.Query)["$filter"] == "state eq 'completed'";
+            var task = Task("t0", completedNow ? "completed" : "running");
+            return ScriptedResponse.Json(200, completedNow == askedForCompleted ? $$"""{"value":[{{task}}]}""" : """{"value":[]}""");
+        });
+        var waiter = new TaskWaiter(Context(), TestBatchClients.Create(transport));
+
+        var events = new List<WaitEvent>();
+        await foreach (var e in waiter.WaitAsync(new WaitRequest { JobId = "job", PollInterval = TimeSpan.FromMilliseconds(1) })) events.Add(e);
+
+        // Asked completed-first, both queries missed it and the wait ended at once with nothing reported.
+        Assert.Equal("t0", Assert.Single(events.OfType<TaskFinished>()).Task.TaskId);
+        var last = Assert.IsType<WaitProgress>(events[^1]);
+        Assert.Equal((1, 1, 0), (last.Total, last.Succeeded, last.Running + last.Active));
+    }
+
+    [Fact]
     public async Task An_awaited_task_the_job_does_not_have_is_a_TaskNotFound_error()
     {
         var transport = new ScriptedTransport(request =>

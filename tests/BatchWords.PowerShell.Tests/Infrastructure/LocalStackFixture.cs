@@ -46,6 +46,18 @@ public sealed class LocalStackFixture : IAsyncLifetime
     /// <summary>Independent checks of what is in storage (plain HTTP, not the module's code).</summary>
     public StorageProbe Storage { get; private set; } = null!;
 
+    /// <summary>The Batch emulator's account name (from the context).</summary>
+    public string BatchAccountName { get; private set; } = null!;
+
+    /// <summary>The emulator's account key, as the Local backend keeps it in $BATCHWORDS_HOME/local/batch-emulator.key.</summary>
+    public string BatchAccountKey { get; private set; } = null!;
+
+    /// <summary>Independent checks of the Batch emulator (plain HTTP with Shared Key, not the module's BatchClient).</summary>
+    public BatchProbe Batch { get; private set; } = null!;
+
+    /// <summary>A fresh valid pool or job id, unique in this run.</summary>
+    public static string NewBatchId(string stem) => $"{stem}-{Guid.NewGuid():N}"[..Math.Min(64, stem.Length + 1 + 12)];
+
     /// <summary>A fresh valid container name (lowercase, 3-63 characters), unique in this run.</summary>
     public static string NewContainerName(string stem) => $"{stem}-{Guid.NewGuid():N}"[..Math.Min(63, stem.Length + 1 + 20)];
 
@@ -65,6 +77,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
             AzuriteProcessId = ReadAzuriteProcessId();
             EmulatorProcessId = ReadServiceProcessId("batch-emulator");
             Storage = new StorageProbe(BlobEndpoint, DevelopmentAccountName, DevelopmentAccountKey);
+            BatchAccountName = (string)context.Get("BatchAccountName")!;
+            BatchAccountKey = File.ReadAllText(Path.Combine(StateDirectory, "batch-emulator.key")).Trim();
+            Batch = new BatchProbe(BatchEndpoint, BatchAccountName, BatchAccountKey);
         }
         catch
         {

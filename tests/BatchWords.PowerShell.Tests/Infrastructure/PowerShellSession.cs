@@ -75,7 +75,16 @@ public sealed class PowerShellSession : IDisposable
     /// <summary>Like <see cref="Run"/>, but the output goes through Out-Default to the host (format views).</summary>
     public ScriptResult RunToHost(string script, object? parameters = null) => Invoke(script, parameters, toHost: true);
 
-    private ScriptResult Invoke(string script, object? parameters, bool toHost)
+    /// <summary>
+    /// Runs <paramref name="script"/> and, once <paramref name="stopWhen"/> holds (checked every 100 ms while the
+    /// script runs), stops the pipeline with PowerShell.Stop(), as Ctrl+C does in a console host. Fails the test
+    /// when the script ends before it is stopped. The result's <see cref="ScriptResult.Terminating"/> is then the
+    /// PipelineStoppedException.
+    /// </summary>
+    public ScriptResult RunAndStop(string script, object? parameters, Func<bool> stopWhen)
+        => Invoke(script, parameters, toHost: false, stopWhen);
+
+    private ScriptResult Invoke(string script, object? parameters, bool toHost, Func<bool>? stopWhen = null)
     {
         using var ps = System.Management.Automation.PowerShell.Create();
         ps.Runspace = _runspace;
@@ -89,6 +98,28 @@ public sealed class PowerShellSession : IDisposable
         var output = new PSDataCollection<PSObject>();
         var pending = ps.BeginInvoke(input, output);
         RuntimeException? terminating = null;
+        if (stopWhen is not null)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!stopWhen())
+            {
+                if (pending.AsyncWaitHandle.WaitOne(TimeSpan.FromMilliseconds(100)))
+                {
+                    try { ps.EndInvoke(pending); } catch (RuntimeException) { }
+                    Assert.Fail($"The script ended before the condition to stop it held:\n{script}\n{string.Join("\n", ps.Streams.Error)}");
+                }
+                if (clock.Elapsed > HangTimeout)
+                {
+                    ps.Stop();
+                    Assert.Fail($"The condition to stop the script did not hold within {HangTimeout}; the script was stopped:\n{script}");
+                }
+            }
+            // BeginStop, so a pipeline that does not stop fails the test instead of hanging it.
+            var stopping = ps.BeginStop(null, null);
+            if (!stopping.AsyncWaitHandle.WaitOne(HangTimeout))
+                Assert.Fail($"The pipeline did not stop within {HangTimeout} of PowerShell.Stop():\n{script}");
+            ps.EndStop(stopping);
+        }
         if (!pending.AsyncWaitHandle.WaitOne(HangTimeout))
         {
             ps.Stop();

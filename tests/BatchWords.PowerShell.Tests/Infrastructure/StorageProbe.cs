@@ -40,6 +40,14 @@ public sealed class StorageProbe
         EnsureSuccess(response, $"PUT container {container}");
     }
 
+    /// <summary>Deletes the container if it exists (test cleanup).</summary>
+    public void DeleteContainerIfExists(string container)
+    {
+        using var response = Send(HttpMethod.Delete, $"{container}?restype=container");
+        if (response.StatusCode == HttpStatusCode.NotFound) return;
+        EnsureSuccess(response, $"DELETE container {container}");
+    }
+
     /// <summary>Writes a block blob; <paramref name="blobName"/> is sent as given (escape it yourself if needed).</summary>
     public void PutBlob(string container, string blobName, byte[] content)
     {
