@@ -169,7 +169,10 @@ function Invoke-Test {
     Reset-Directory $TestResults
     $env:BATCHWORDS_MODULE_PATH = $ModuleDir
     $arguments = @('test', 'BatchWords.sln', '-c', $Configuration, '--no-build', '-nologo',
-        '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', $TestResults)
+        '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', $TestResults,
+        # A test that hangs (a stuck process or socket) fails the run within minutes, naming itself, instead
+        # of holding CI until its overall limit.
+        '--blame-hang-timeout', '10m')
     if ($Filter) { $arguments += @('--filter', $Filter) }
     $failure = $null
     try { Invoke-Tool 'dotnet' $arguments } catch { $failure = $_ }

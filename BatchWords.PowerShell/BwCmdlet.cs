@@ -18,7 +18,7 @@ public abstract class BwCmdlet : PSCmdlet
     public BwContext? Context { get; set; }
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken StopToken => _stopping.Token;
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -49,8 +49,8 @@ public abstract class BwCmdlet : PSCmdlet
     /// <summary>Runs a Core call to completion on the pipeline thread, honouring Ctrl+C and writing its verbose lines.</summary>
     protected T Run<T>(Func<CancellationToken, Task<T>> call)
     {
-        try { return Await(call(Stopping)); }
-        catch (OperationCanceledException) when (Stopping.IsCancellationRequested) { throw new PipelineStoppedException(); }
+        try { return Await(call(StopToken)); }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
     }
 
     /// <summary>Runs a Core call that returns nothing.</summary>
@@ -62,14 +62,14 @@ public abstract class BwCmdlet : PSCmdlet
     /// </summary>
     protected IEnumerable<T> Stream<T>(IAsyncEnumerable<T> source)
     {
-        var enumerator = source.GetAsyncEnumerator(Stopping);
+        var enumerator = source.GetAsyncEnumerator(StopToken);
         try
         {
             while (true)
             {
                 bool hasNext;
                 try { hasNext = Await(enumerator.MoveNextAsync().AsTask()); }
-                catch (OperationCanceledException) when (Stopping.IsCancellationRequested) { throw new PipelineStoppedException(); }
+                catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
                 if (!hasNext) yield break;
                 yield return enumerator.Current;
             }

@@ -17,7 +17,7 @@ public sealed class GetBwJobCommand : BwCmdlet
         var context = ResolveContext();
         try
         {
-            foreach (var job in Stream(new JobOperations(context).GetJobsAsync(Id, Stopping))) WriteObject(job);
+            foreach (var job in Stream(new JobOperations(context).GetJobsAsync(Id, StopToken))) WriteObject(job);
         }
         catch (BwException e) { WriteError(e); }
     }

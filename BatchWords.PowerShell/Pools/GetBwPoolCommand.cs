@@ -17,7 +17,7 @@ public sealed class GetBwPoolCommand : BwCmdlet
         var context = ResolveContext();
         try
         {
-            foreach (var pool in Stream(new PoolOperations(context).GetPoolsAsync(Id, Stopping))) WriteObject(pool);
+            foreach (var pool in Stream(new PoolOperations(context).GetPoolsAsync(Id, StopToken))) WriteObject(pool);
         }
         catch (BwException e) { WriteError(e); }
     }

@@ -62,7 +62,7 @@ public sealed class PublishBwInputCommand : BwCmdlet
         var progress = new TransferProgressWriter(1, $"Publish-BwInput: uploading to container '{Container}'");
         try
         {
-            foreach (var item in Stream(client.UploadInputsAsync(Container, _paths, options, Stopping)))
+            foreach (var item in Stream(client.UploadInputsAsync(Container, _paths, options, StopToken)))
             {
                 switch (item)
                 {

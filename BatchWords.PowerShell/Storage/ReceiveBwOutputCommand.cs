@@ -95,7 +95,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
         var options = new DownloadOptions { Force = Force.IsPresent, ThrottleLimit = ThrottleLimit, BlobNames = pending.BlobNames };
         try
         {
-            foreach (var item in Stream(client.DownloadOutputsAsync(container, destination, options, Stopping)))
+            foreach (var item in Stream(client.DownloadOutputsAsync(container, destination, options, StopToken)))
             {
                 switch (item)
                 {

@@ -25,7 +25,7 @@ public sealed class GetBwTaskCommand : BwCmdlet
         var context = ResolveContext();
         try
         {
-            foreach (var task in Stream(new JobOperations(context).GetTasksAsync(JobId, TaskId, Filter, Stopping))) WriteObject(task);
+            foreach (var task in Stream(new JobOperations(context).GetTasksAsync(JobId, TaskId, Filter, StopToken))) WriteObject(task);
         }
         catch (BwException e) { WriteError(e); }
     }

@@ -68,7 +68,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
             var activity = $"Waiting for the tasks of job '{jobId}'";
             try
             {
-                foreach (var e in Stream(new TaskWaiter(context).WaitAsync(request, Stopping)))
+                foreach (var e in Stream(new TaskWaiter(context).WaitAsync(request, StopToken)))
                 {
                     switch (e)
                     {

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 
 namespace BatchWords.PowerShell;
 
@@ -246,14 +247,33 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         _step = ps;
         ps.AddCommand(command).AddParameters(parameters);
         if (MyInvocation.BoundParameters.ContainsKey("Verbose")) ps.AddParameter("Verbose", true);
+        // A nested pipeline writes its verbose, warning, debug and information records straight to the host,
+        // past this cmdlet's own preferences and redirections (-WarningAction, 4>&1 and 3>$null had no effect).
+        // Merged into its output, they arrive here and are re-written through this cmdlet, as its own.
+        ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.All, PipelineResultTypes.Output);
+        var results = new List<PSObject>();
+        var output = new PSDataCollection<PSObject>();
+        // The nested pipeline runs synchronously on this thread, so these handlers may call Write*.
+        output.DataAdded += (_, e) =>
+        {
+            var item = output[e.Index];
+            switch (item?.BaseObject)
+            {
+                case null: break;
+                case ErrorRecord error: WriteError(error); break;
+                case WarningRecord warning: WriteWarning(warning.Message); break;
+                case VerboseRecord verbose: WriteVerbose(verbose.Message); break;
+                case DebugRecord debug: WriteDebug(debug.Message); break;
+                case InformationRecord information: WriteInformation(information); break;
+                default: results.Add(item); break;
+            }
+        };
         ps.Streams.Error.DataAdded += (_, e) => WriteError(ps.Streams.Error[e.Index]);
-        ps.Streams.Warning.DataAdded += (_, e) => WriteWarning(ps.Streams.Warning[e.Index].Message);
-        ps.Streams.Verbose.DataAdded += (_, e) => WriteVerbose(ps.Streams.Verbose[e.Index].Message);
         ps.Streams.Progress.DataAdded += (_, e) => WriteProgress(ps.Streams.Progress[e.Index]);
-        ps.Streams.Information.DataAdded += (_, e) => WriteInformation(ps.Streams.Information[e.Index]);
         try
         {
-            return ps.Invoke().Where(o => o is not null).ToList();
+            ps.Invoke(null, output);
+            return results;
         }
         catch (RuntimeException e) when (e is not PipelineStoppedException)
         {

@@ -97,6 +97,23 @@ public sealed class TutorialTests(LocalStackFixture stack) : IDisposable
     }
 
     [Fact]
+    public void The_steps_verbose_lines_follow_the_tutorials_own_redirection_instead_of_going_straight_to_the_host()
+    {
+        using var session = PowerShellSession.ConnectedTo(stack);
+        var (pool, job) = Ids();
+
+        // 4>&1: a step's verbose lines become output of the script, so none may reach the host on their own.
+        var result = session.Run("param($Data, $Pool, $Job, $Destination) Invoke-BwTutorial -Path $Data -PoolId $Pool -JobId $Job -Destination $Destination -Verbose 4>&1",
+            new { Data = Path.Combine(BuiltModule.TutorialDataDirectory, "taskdata1.txt"), Pool = pool, Job = job, Destination = _made.Temp.Combine("out") }).AssertSucceeded();
+
+        var captured = result.Output.Where(o => o.BaseObject is VerboseRecord).Select(o => ((VerboseRecord)o.BaseObject).Message).ToList();
+        Assert.Contains(captured, m => m.StartsWith("POST /pools", StringComparison.Ordinal));    // New-BwPool's
+        Assert.Contains(captured, m => m.StartsWith("GET /jobs/", StringComparison.Ordinal));     // Wait-BwTask's
+        Assert.DoesNotContain(result.HostLines, l => l.Kind == HostLineKind.Verbose);
+        Assert.Single(result.Output, o => o.TypeName() == "BatchWords.BwTutorialResult");
+    }
+
+    [Fact]
     public void KeepPool_leaves_the_pool_and_its_application_container_for_a_second_run_that_reuses_it()
     {
         using var session = PowerShellSession.ConnectedTo(stack);
