@@ -33,7 +33,7 @@ public sealed unsafe class WordTable
 
     /// <summary>One slot of the table, 32 bytes: two to a cache line.</summary>
     [StructLayout(LayoutKind.Sequential, Size = 32)]
-    private struct Slot
+    internal struct Slot
     {
         public Vector128<byte> Key; // key bytes 0..15, zero past the key's end
         public long Count;
@@ -67,8 +67,17 @@ public sealed unsafe class WordTable
     /// <summary>The number of distinct words.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The number of words counted (every occurrence).</summary>
-    public long TotalWords { get; private set; }
+    /// <summary>The number of words counted (every occurrence): the sum of the counts, worked out when asked (once, at
+    /// the end) rather than kept up to date on the hot path.</summary>
+    public long TotalWords
+    {
+        get
+        {
+            long total = 0;
+            for (int i = 0; i < _capacity; i++) total += _slots[i].Count;
+            return total;
+        }
+    }
 
     /// <summary>Counts one occurrence of <paramref name="key"/> found at byte offset <paramref name="position"/>.</summary>
     /// <remarks>Within one table, occurrences are added in file order, so the first add of a key is its first occurrence.</remarks>
@@ -79,7 +88,10 @@ public sealed unsafe class WordTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(byte[] array, int start, int length, long position) => Add(array, start, length, 1, position);
 
-    /// <summary>A word waiting in a batch: where it is in the buffer, and what <see cref="AddBatch"/> derives from it.</summary>
+    /// <summary>
+    /// A word of a buffer on its way into the table: where it is, and what <see cref="Preparer"/> derives from it.
+    /// A <see cref="Length"/> of 0 is a dropped token, which <see cref="CountPresent"/> skips.
+    /// </summary>
     public struct PendingWord
     {
         public int Start;
@@ -89,60 +101,115 @@ public sealed unsafe class WordTable
     }
 
     /// <summary>
-    /// Counts a batch of words of <paramref name="buffer"/> (which has <see cref="KeyPadding"/> bytes after each), in
-    /// order, as if each were passed to <see cref="Add(byte[], int, int, long)"/>.
+    /// Counts prepared words of <paramref name="buffer"/> in order. The words of a Zipf text's long tail miss the cache,
+    /// and one at a time those misses would be waited for one after the other; words are prepared (hashed, their slot
+    /// prefetched) some hundred words ahead of being counted, so most of their slots have arrived by then.
     /// </summary>
-    /// <remarks>
-    /// The words of a Zipf text's long tail miss the cache, and one at a time those misses are waited for one after the
-    /// other. So a batch is done in two passes: hash every word and prefetch its slot, then count the words in file
-    /// order, by which time most of their slots have arrived. The prefetches are only hints: counting does the full
-    /// lookup, so the table growing in between changes nothing.
-    /// </remarks>
-    public void AddBatch(byte[] buffer, Span<PendingWord> words, long bufferPosition)
+    internal void CountPrepared(byte[] buffer, Span<PendingWord> words, long bufferPosition)
     {
-        ref byte data = ref MemoryMarshal.GetArrayDataReference(buffer);
-        Slot* slots = _slots;
-        int shift = _shift;
-
-        foreach (ref PendingWord word in words)
+        for (int i = 0; ; i++)
         {
-            int length = word.Length;
-            if ((uint)word.Start > (uint)buffer.Length || length <= 0 || buffer.Length - word.Start - length < KeyPadding)
-            {
-                throw new ArgumentOutOfRangeException(nameof(words), "A word of the batch lies outside the buffer's padded data.");
-            }
-            ref byte key = ref Unsafe.Add(ref data, word.Start);
-            Vector128<byte> head = Head(ref key, length);
+            i = CountPresent(words, i);
+            if (i == words.Length) return;
+            AddPrepared(buffer, ref words[i], bufferPosition);
+        }
+    }
+
+    /// <summary>
+    /// Derives what a lookup needs from a word and prefetches its slot. Valid until the table next grows: after that
+    /// the prefetches go to the old slots, which is harmless (a prefetch is a hint, and counting does the full lookup),
+    /// so a scanner takes one per buffer or batch.
+    /// </summary>
+    internal readonly struct Preparer(Slot* slots, int shift)
+    {
+        /// <summary>Prepares a word of 1 to 16 bytes whose bytes, zero past its end, are <paramref name="head"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PrepareShort(ref PendingWord word, Vector128<byte> head)
+        {
+            ulong hash = ShortHash(head, word.Length);
             word.Key = head;
-            word.Hash = length <= 16 ? ShortHash(head, length) : LongHash(head, ref key, length);
-            if (Sse.IsSupported) Sse.Prefetch0(slots + (word.Hash >> shift));
+            word.Hash = hash;
+            if (Sse.IsSupported) Sse.Prefetch0(slots + (hash >> shift));
         }
 
-        TotalWords += words.Length;
-        nuint mask = (nuint)_capacity - 1;
-        foreach (ref PendingWord word in words)
+        /// <summary>Prepares a word of any length of 1 or more; <paramref name="key"/> has <see cref="KeyPadding"/>
+        /// readable bytes after the word.</summary>
+        public void Prepare(ref PendingWord word, ref byte key)
         {
             int length = word.Length;
-            nuint i = (nuint)(word.Hash >> shift);
+            if (length <= 16)
+            {
+                PrepareShort(ref word, ShortHead(ref key, length));
+                return;
+            }
+            Vector128<byte> head = Vector128.LoadUnsafe(ref key);
+            word.Key = head;
+            word.Hash = LongHash(head, ref key, length);
+            if (Sse.IsSupported) Sse.Prefetch0(slots + (word.Hash >> shift));
+        }
+    }
+
+    internal Preparer GetPreparer() => new(_slots, _shift);
+
+    /// <summary>
+    /// Counts prepared words from <paramref name="i"/> on while each is already in the table with a key of at most 16
+    /// bytes (a match of length and head is then a match of the whole key), skipping dropped ones (length 0); returns
+    /// the index of the first word that needs more (new, longer, or a length below 0, which the caller deals with), or
+    /// the end. A loop without calls, so that its values stay in registers.
+    /// </summary>
+    internal int CountPresent(Span<PendingWord> words, int i)
+    {
+        Slot* slots = _slots;
+        int shift = _shift;
+        nuint mask = (nuint)_capacity - 1;
+        ref PendingWord first = ref MemoryMarshal.GetReference(words);
+        for (; i < words.Length; i++)
+        {
+            ref PendingWord word = ref Unsafe.Add(ref first, i);
+            int length = word.Length;
+            if ((uint)(length - 1) >= 16)
+            {
+                if (length == 0) continue;
+                return i;
+            }
+            nuint j = (nuint)(word.Hash >> shift);
             while (true)
             {
-                Slot* slot = slots + i;
-                if (slot->Length == length && slot->Key == word.Key &&
-                    (length <= 16 || TailEquals(ref Unsafe.Add(ref data, word.Start), slot->Entry, length)))
+                Slot* slot = slots + j;
+                if (slot->Length == length && slot->Key == word.Key)
                 {
                     slot->Count++;
                     break;
                 }
-                if (slot->Length == 0)
-                {
-                    Insert(slot, new ReadOnlySpan<byte>(buffer, word.Start, length), word.Key, 1, bufferPosition + word.Start);
-                    slots = _slots; // the insert may have grown the table
-                    shift = _shift;
-                    mask = (nuint)_capacity - 1;
-                    break;
-                }
-                i = (i + 1) & mask;
+                if (slot->Length == 0) return i;
+                j = (j + 1) & mask;
             }
+        }
+        return i;
+    }
+
+    /// <summary>The full lookup of one prepared word (length 1 or more): compares long keys to the end, inserts new words.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void AddPrepared(byte[] buffer, ref PendingWord word, long bufferPosition)
+    {
+        int length = word.Length;
+        ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), word.Start);
+        nuint mask = (nuint)_capacity - 1;
+        nuint j = (nuint)(word.Hash >> _shift);
+        while (true)
+        {
+            Slot* slot = _slots + j;
+            if (slot->Length == length && slot->Key == word.Key && (length <= 16 || TailEquals(ref key, slot->Entry, length)))
+            {
+                slot->Count++;
+                return;
+            }
+            if (slot->Length == 0)
+            {
+                Insert(slot, new ReadOnlySpan<byte>(buffer, word.Start, length), word.Key, 1, bufferPosition + word.Start);
+                return;
+            }
+            j = (j + 1) & mask;
         }
     }
 
@@ -224,7 +291,6 @@ public sealed unsafe class WordTable
             AddUnpadded(array.AsSpan(start, length), count, firstPosition);
             return;
         }
-        TotalWords += count;
         ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), start);
         Vector128<byte> head = Head(ref key, length);
         ulong hash = length <= 16 ? ShortHash(head, length) : LongHash(head, ref key, length);
@@ -330,6 +396,15 @@ public sealed unsafe class WordTable
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     ];
 
+    /// <summary>The bytes of a key of 1 to 16 bytes, zero past its end (16 bytes at the key are readable).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<byte> ShortHead(ref byte key, int length) => KeepFirst(Vector128.LoadUnsafe(ref key), length);
+
+    /// <summary>The first <paramref name="length"/> (0 to 16) bytes of <paramref name="bytes"/>, zero after them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<byte> KeepFirst(Vector128<byte> bytes, int length) =>
+        bytes & Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(MaskWindow), (nuint)(16 - length));
+
     /// <summary>Key bytes 0..15, zero past the key's end (the key has <see cref="KeyPadding"/> readable bytes after it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Head(ref byte key, int length)
@@ -349,12 +424,13 @@ public sealed unsafe class WordTable
     private static ulong ShortHash(Vector128<byte> head, int length)
     {
         ulong first = head.AsUInt64().ToScalar();
-        ulong second = head.AsUInt64().GetElement(1);
+        // SSE4.1 is in the NativeAOT x64 baseline (x86-64-v2); without the explicit form the element went through memory.
+        ulong second = Sse41.X64.IsSupported ? Sse41.X64.Extract(head.AsUInt64(), 1) : head.AsUInt64().GetElement(1);
         return (first * Multiplier1) ^ ((second + (uint)length) * Multiplier2);
     }
 
     /// <summary>The hash of a key of more than 16 bytes: the short hash of its head, then every 8 bytes after it.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong LongHash(Vector128<byte> head, ref byte key, int length)
     {
         ulong h = ShortHash(head, length);
