@@ -15,7 +15,7 @@ namespace BatchWords.Worker;
 /// bytes at a time with SIMD into a bit mask of separators and walks the tokens with trailing-zero counts; a plain
 /// token (at most 16 bytes, no punctuation at either end, no byte of 0x80 or above: most of them) is hashed and its
 /// table slot prefetched right there, the rest are marked for <see cref="FinishMarked"/>, which strips them, checks their
-/// UTF-8 and prepares them. Then <see cref="WordTable.CountPrepared"/> counts the round, by when most slots have
+/// UTF-8 and prepares them. Then <see cref="Count"/> counts the round, by when most slots have
 /// arrived. The hot loops make no calls: a call in a loop made the compiler keep most of the loop's values on the
 /// stack.</para>
 /// <para>Multi-byte white space is rare, so it is only looked for in blocks that hold bytes of 0x80 and above, and only
@@ -262,7 +262,7 @@ public sealed class TutorialWordScanner : WordScanner
             }
             else
             {
-                table.AddPrepared(buffer, ref word, bufferPosition);
+                table.AddPrepared(buffer, ref word, bufferPosition + word.Start);
             }
         }
     }

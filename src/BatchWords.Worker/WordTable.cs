@@ -100,20 +100,9 @@ public sealed unsafe class WordTable
         internal Vector128<byte> Key;
     }
 
-    /// <summary>
-    /// Counts prepared words of <paramref name="buffer"/> in order. The words of a Zipf text's long tail miss the cache,
-    /// and one at a time those misses would be waited for one after the other; words are prepared (hashed, their slot
-    /// prefetched) some hundred words ahead of being counted, so most of their slots have arrived by then.
-    /// </summary>
-    internal void CountPrepared(byte[] buffer, Span<PendingWord> words, long bufferPosition)
-    {
-        for (int i = 0; ; i++)
-        {
-            i = CountPresent(words, i);
-            if (i == words.Length) return;
-            AddPrepared(buffer, ref words[i], bufferPosition);
-        }
-    }
+    // Counting a buffer's words goes in two steps, so that the slots' cache misses overlap rather than come one after
+    // the other: a scanner prepares some hundred words (hashes them and prefetches their slots, with a Preparer), then
+    // counts them in order with CountPresent, which stops only at words that need AddPrepared.
 
     /// <summary>
     /// Derives what a lookup needs from a word and prefetches its slot. Valid until the table next grows: after that
@@ -188,9 +177,12 @@ public sealed unsafe class WordTable
         return i;
     }
 
-    /// <summary>The full lookup of one prepared word (length 1 or more): compares long keys to the end, inserts new words.</summary>
+    /// <summary>
+    /// The full lookup of one prepared word (length 1 or more) of <paramref name="buffer"/>: compares long keys to the
+    /// end, inserts new words with <paramref name="firstPosition"/>, the word's offset in the file.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal void AddPrepared(byte[] buffer, ref PendingWord word, long bufferPosition)
+    internal void AddPrepared(byte[] buffer, ref PendingWord word, long firstPosition)
     {
         int length = word.Length;
         ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), word.Start);
@@ -206,7 +198,7 @@ public sealed unsafe class WordTable
             }
             if (slot->Length == 0)
             {
-                Insert(slot, new ReadOnlySpan<byte>(buffer, word.Start, length), word.Key, 1, bufferPosition + word.Start);
+                Insert(slot, new ReadOnlySpan<byte>(buffer, word.Start, length), word.Key, 1, firstPosition);
                 return;
             }
             j = (j + 1) & mask;
