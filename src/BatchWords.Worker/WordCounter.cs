@@ -21,11 +21,20 @@ public sealed record WordCounterOptions
     /// millisecond, the time to count a few MB.
     /// </summary>
     public long ParallelThreshold { get; init; } = 8L << 20;
+
+    /// <summary>
+    /// With several threads the file is cut into pieces of about this size, which the threads take one after the other
+    /// as they finish the last. A thread slowed down (another process on its core) then takes fewer pieces instead of
+    /// holding up the result, as a fixed half would. 4 MiB costs one boundary search and one buffer refill per piece,
+    /// and leaves at most about 10 ms of one thread's work for the other to wait for at the end.
+    /// </summary>
+    public long ChunkSize { get; init; } = 4L << 20;
 }
 
 /// <summary>
 /// Counts the words of a file, streaming it through a fixed buffer per thread; on large files the threads count
-/// disjoint ranges (<see cref="ChunkPlanner"/>) into tables of their own, merged at the end.
+/// disjoint pieces (<see cref="ChunkPlanner"/>, <see cref="WordCounterOptions.ChunkSize"/>) into tables of their own,
+/// merged at the end.
 /// </summary>
 public static class WordCounter
 {
@@ -39,30 +48,51 @@ public static class WordCounter
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BufferSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Threads);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
 
         long length = source.Length;
         long start = SkipByteOrderMark(source);
         int threads = options.Threads != 0 ? options.Threads
             : AutomaticThreads(length - start, Environment.ProcessorCount, options.ParallelThreshold);
 
-        if (threads == 1) return CountRange(source, start, length, options);
+        if (threads == 1)
+        {
+            var table = new WordTable();
+            CountRange(source, start, length, options, table, WordScanner.Create(options.Rule), NewBuffer(options, length - start));
+            return table;
+        }
 
-        long[] bounds = ChunkPlanner.Split(source, start, length, threads);
+        // Pieces are handed out in file order from one counter, so each thread takes its pieces in increasing order
+        // and adds every word to its table in file order: a table's first add of a word is still its first
+        // occurrence there, and the merge keeps the earliest of the tables'.
+        long pieces = Math.Clamp((length - start) / options.ChunkSize + 1, threads, int.MaxValue - 1);
+        long[] bounds = ChunkPlanner.Split(source, start, length, (int)pieces);
+        int next = -1;
         var tables = new WordTable[threads];
         var failures = new Exception?[threads];
+        void Work(int thread)
+        {
+            try
+            {
+                var table = new WordTable();
+                WordScanner scanner = WordScanner.Create(options.Rule);
+                byte[] buffer = NewBuffer(options, length - start);
+                for (int piece = Interlocked.Increment(ref next); piece < bounds.Length - 1; piece = Interlocked.Increment(ref next))
+                {
+                    buffer = CountRange(source, bounds[piece], bounds[piece + 1], options, table, scanner, buffer);
+                }
+                tables[thread] = table;
+            }
+            catch (Exception e) { failures[thread] = e; }
+        }
         var workers = new Thread[threads - 1];
         for (int i = 1; i < threads; i++)
         {
-            int part = i;
-            workers[i - 1] = new Thread(() =>
-            {
-                try { tables[part] = CountRange(source, bounds[part], bounds[part + 1], options); }
-                catch (Exception e) { failures[part] = e; }
-            });
+            int thread = i;
+            workers[i - 1] = new Thread(() => Work(thread));
             workers[i - 1].Start();
         }
-        try { tables[0] = CountRange(source, bounds[0], bounds[1], options); }
-        catch (Exception e) { failures[0] = e; }
+        Work(0);
         foreach (Thread worker in workers) worker.Join();
 
         foreach (Exception? failure in failures)
@@ -97,12 +127,17 @@ public static class WordCounter
         return TokenRules.ByteOrderMarkLength(head[..read]);
     }
 
-    /// <summary>Counts the words of [start, end), which begins and ends at word boundaries.</summary>
-    private static WordTable CountRange(ByteSource source, long start, long end, WordCounterOptions options)
+    /// <summary>A read buffer for a range of <paramref name="length"/> bytes: no larger than the range needs.</summary>
+    private static byte[] NewBuffer(WordCounterOptions options, long length) =>
+        new byte[(int)Math.Min(options.BufferSize, Math.Max(1, length)) + WordScanner.Padding];
+
+    /// <summary>
+    /// Counts the words of [start, end), which begins and ends at word boundaries, into <paramref name="table"/>, reading
+    /// through <paramref name="buffer"/>; returns the buffer, which a word longer than it makes grow.
+    /// </summary>
+    private static byte[] CountRange(ByteSource source, long start, long end, WordCounterOptions options, WordTable table,
+        WordScanner scanner, byte[] buffer)
     {
-        var table = new WordTable();
-        WordScanner scanner = WordScanner.Create(options.Rule);
-        byte[] buffer = new byte[(int)Math.Min(options.BufferSize, Math.Max(1, end - start)) + WordScanner.Padding];
         int filled = 0;                 // bytes of data at the front of buffer
         long bufferPosition = start;    // file offset of buffer[0]
         long readPosition = start;      // file offset of the next byte to read
@@ -121,7 +156,7 @@ public static class WordCounter
             }
 
             int consumed = scanner.Scan(buffer, filled, bufferPosition, isFinal, table);
-            if (isFinal) return table;
+            if (isFinal) return buffer;
 
             if (consumed == 0 && filled == capacity)
             {

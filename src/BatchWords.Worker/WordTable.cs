@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Text;
 
@@ -8,54 +9,77 @@ namespace BatchWords.Worker;
 
 /// <summary>
 /// Counts words keyed by their UTF-8 bytes, remembering where each first appeared. Memory grows with the vocabulary,
-/// never with the file: per distinct word a 32-byte entry, its first position and key offset (12 bytes), two 4-byte
-/// index slots, and the word's bytes once in an arena.
+/// never with the file: per distinct word two or four 32-byte slots (the table is at most half full), its first
+/// position and key offset (12 bytes), and the word's bytes once in an arena.
 /// </summary>
 /// <remarks>
-/// <para>Layout, chosen by measurement: an open-addressing index of entry numbers over a dense array of entries in
-/// first-seen order, so the frequent words of a text (which come first) share a few pages and cache lines. Lookups
-/// of the long tail still miss the cache; <see cref="AddBatch"/> overlaps those misses (on 100 MB of Zipf text that
-/// took one thread from 1.10 s to 0.77 s when the entries were 40-byte slots of the hash array itself).</para>
+/// <para>Layout, chosen by measurement: an open-addressing table whose 32-byte slots hold everything a repeated word
+/// needs (its first 16 bytes, its length and its count), two to a cache line, so counting a word that is already
+/// there touches one line of the table. An earlier layout, an index of entry numbers over dense entries, touched two
+/// lines per word, the second only once the first had arrived; on 100 MB of Zipf text the single line took one thread
+/// from 0.44 s to 0.32 s (best of 10, quiet machine). The table is cache-line aligned native memory, so a
+/// slot never straddles two lines, which a managed array cannot promise. Tried and not kept, for no measurable gain on
+/// that text: a denser table (up to 80% full, 4 MB instead of 8 MB for 100,000 words), 2 MB pages for the slots, and
+/// prefetching to L2 instead of L1.</para>
 /// <para>Keys are compared as bytes: callers hand in keys already in one canonical form (valid UTF-8, and lower-cased
-/// for the letters rule), so equal words have equal bytes. Keys are read 8 bytes at a time and masked, which needs 16
-/// readable bytes after each key (<see cref="KeyPadding"/>); the scanners' buffers have them.</para>
-/// <para>The hot path avoids branches that depend on the word (its length above or below 8 bytes is a coin toss in
-/// real text): the first two words of each key are loaded and masked with table lookups, and a slot's entry is
-/// matched with one comparison of tag, length and those 16 bytes.</para>
+/// for the letters rule), so equal words have equal bytes. A key's first 16 bytes are loaded as one vector and masked
+/// to its length, which needs 16 readable bytes after each key (<see cref="KeyPadding"/>); the scanners' buffers have
+/// them. Equal length and equal first 16 bytes decide equality for keys of up to 16 bytes (most words); longer keys
+/// then compare the rest of their bytes with the copy in the arena, so the result is exact whatever the hash does.</para>
 /// </remarks>
-public sealed class WordTable
+public sealed unsafe class WordTable
 {
     /// <summary>Bytes that must be readable (any content) after a key passed to <see cref="Add(byte[], int, int, long)"/>:
-    /// the first two 8-byte words of every key are loaded whole and masked, whatever its length.</summary>
+    /// the first 16 bytes of every key are loaded whole and masked, whatever its length.</summary>
     public const int KeyPadding = 16;
 
-    /// <summary>What a lookup touches, 32 bytes: two entries to a cache line.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Entry
+    /// <summary>One slot of the table, 32 bytes: two to a cache line.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 32)]
+    internal struct Slot
     {
-        public ulong Prefix;        // key bytes 0..7, little-endian, zero-padded
-        public ulong Second;        // key bytes 8..15, zero-padded: keys up to 16 bytes compare without the arena
+        public Vector128<byte> Key; // key bytes 0..15, zero past the key's end
         public long Count;
-        public ulong TagAndLength;  // the hash's top 32 bits, and the key length above them: one compare for both
+        public int Length;          // 0 for an empty slot: no word is empty
+        public int Entry;           // the word's number in first-seen order: where its cold data is
     }
 
-    private const int InitialCapacity = 256; // small: a task's file is often a few KB, and cold start matters
+    private const int InitialCapacity = 256; // slots; small: a task's file is often a few KB, and cold start matters
+    private const int CacheLine = 64;
 
-    private int[] _index = new int[InitialCapacity * 2]; // entry number + 1; 0 is an empty slot
-    private int _shift = 64 - BitOperations.Log2(InitialCapacity * 2);
-    private Entry[] _entries = new Entry[InitialCapacity];
+    private Slot* _slots;       // _capacity slots, cache-line aligned; freed by the finalizer
+    private int _capacity;      // a power of two
+    private int _shift;         // a word's first slot is hash >> _shift
     // Touched only when a word is first seen, when the table grows or merges, and at the end.
-    private long[] _firstPositions = new long[InitialCapacity];  // byte offset in the file of the first occurrence
-    private int[] _keyOffsets = new int[InitialCapacity];        // where the key starts in the arena
-    private byte[] _arena = new byte[4096];
+    private long[] _firstPositions = new long[InitialCapacity / 2]; // byte offset in the file of the first occurrence
+    private int[] _keyOffsets = new int[InitialCapacity / 2];       // where the key starts in the arena
+    private byte[] _arena = new byte[4096];                         // every key once, with KeyPadding after the last
     private int _arenaUsed;
     private byte[] _scratch = [];
+
+    public WordTable()
+    {
+        Allocate(InitialCapacity);
+    }
+
+    ~WordTable()
+    {
+        Free();
+    }
 
     /// <summary>The number of distinct words.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The number of words counted (every occurrence).</summary>
-    public long TotalWords { get; private set; }
+    /// <summary>The number of words counted (every occurrence): the sum of the counts, worked out when asked (once, at
+    /// the end) rather than kept up to date on the hot path.</summary>
+    public long TotalWords
+    {
+        get
+        {
+            long total = 0;
+            for (int i = 0; i < _capacity; i++) total += _slots[i].Count;
+            return total;
+        }
+    }
 
     /// <summary>Counts one occurrence of <paramref name="key"/> found at byte offset <paramref name="position"/>.</summary>
     /// <remarks>Within one table, occurrences are added in file order, so the first add of a key is its first occurrence.</remarks>
@@ -66,95 +90,159 @@ public sealed class WordTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(byte[] array, int start, int length, long position) => Add(array, start, length, 1, position);
 
-    /// <summary>A word waiting in a batch: where it is in the buffer, and what <see cref="AddBatch"/> derives from it.</summary>
+    /// <summary>
+    /// A word of a buffer on its way into the table: where it is, and what <see cref="Preparer"/> derives from it.
+    /// A <see cref="Length"/> of 0 is a dropped token, which <see cref="CountPresent"/> skips.
+    /// </summary>
     public struct PendingWord
     {
         public int Start;
         public int Length;
         internal ulong Hash;
-        internal ulong Prefix;
-        internal ulong Second;
+        internal Vector128<byte> Key;
+    }
+
+    // Counting a buffer's words goes in two steps, so that the slots' cache misses overlap rather than come one after
+    // the other: a scanner prepares some hundred words (hashes them and prefetches their slots, with a Preparer), then
+    // counts them in order with CountPresent, which stops only at words that need AddPrepared.
+
+    /// <summary>
+    /// Derives what a lookup needs from a word and prefetches its slot. Valid until the table next grows: after that
+    /// the prefetches go to the old slots, which is harmless (a prefetch is a hint, and counting does the full lookup),
+    /// so a scanner takes one per buffer or batch.
+    /// </summary>
+    internal readonly struct Preparer(Slot* slots, int shift)
+    {
+        /// <summary>Prepares a word of 1 to 16 bytes whose bytes, zero past its end, are <paramref name="head"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PrepareShort(ref PendingWord word, Vector128<byte> head)
+        {
+            ulong hash = ShortHash(head, word.Length);
+            word.Key = head;
+            word.Hash = hash;
+            if (Sse.IsSupported) Sse.Prefetch0(slots + (hash >> shift));
+        }
+
+        /// <summary>Prepares a word of any length of 1 or more; <paramref name="key"/> has <see cref="KeyPadding"/>
+        /// readable bytes after the word.</summary>
+        public void Prepare(ref PendingWord word, ref byte key)
+        {
+            int length = word.Length;
+            if (length <= 16)
+            {
+                PrepareShort(ref word, ShortHead(ref key, length));
+                return;
+            }
+            Vector128<byte> head = Vector128.LoadUnsafe(ref key);
+            word.Key = head;
+            word.Hash = LongHash(head, ref key, length);
+            if (Sse.IsSupported) Sse.Prefetch0(slots + (word.Hash >> shift));
+        }
+    }
+
+    internal Preparer GetPreparer() => new(_slots, _shift);
+
+    /// <summary>
+    /// Counts prepared words from <paramref name="i"/> on while each is already in the table with a key of at most 16
+    /// bytes (a match of length and head is then a match of the whole key), skipping dropped ones (length 0); returns
+    /// the index of the first word that needs more (new, longer, or a length below 0, which the caller deals with), or
+    /// the end. A loop without calls, so that its values stay in registers.
+    /// </summary>
+    internal int CountPresent(Span<PendingWord> words, int i)
+    {
+        Slot* slots = _slots;
+        int shift = _shift;
+        nuint mask = (nuint)_capacity - 1;
+        ref PendingWord first = ref MemoryMarshal.GetReference(words);
+        for (; i < words.Length; i++)
+        {
+            ref PendingWord word = ref Unsafe.Add(ref first, i);
+            int length = word.Length;
+            if ((uint)(length - 1) >= 16)
+            {
+                if (length == 0) continue;
+                return i;
+            }
+            nuint j = (nuint)(word.Hash >> shift);
+            while (true)
+            {
+                Slot* slot = slots + j;
+                if (slot->Length == length && slot->Key == word.Key)
+                {
+                    slot->Count++;
+                    break;
+                }
+                if (slot->Length == 0) return i;
+                j = (j + 1) & mask;
+            }
+        }
+        return i;
     }
 
     /// <summary>
-    /// Counts a batch of words of <paramref name="buffer"/> (which has <see cref="KeyPadding"/> bytes after each), in
-    /// order, as if each were passed to <see cref="Add(byte[], int, int, long)"/>.
+    /// The full lookup of one prepared word (length 1 or more) of <paramref name="buffer"/>: compares long keys to the
+    /// end, inserts new words with <paramref name="firstPosition"/>, the word's offset in the file.
     /// </summary>
-    /// <remarks>
-    /// The words of a Zipf text's long tail miss the cache twice (index slot, then entry), and one at a time those
-    /// misses are waited for one after the other. So a batch is done in three passes: hash every word and prefetch
-    /// its slot; prefetch the entries the slots name; then count the words in file order. The prefetches are only
-    /// hints: counting does the full lookup, so the table growing in between changes nothing. The passes keep the
-    /// table's arrays in locals, which the compiler cannot do across the calls of one add at a time.
-    /// </remarks>
-    public unsafe void AddBatch(byte[] buffer, Span<PendingWord> words, long bufferPosition)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void AddPrepared(byte[] buffer, ref PendingWord word, long firstPosition)
     {
-        ref byte data = ref MemoryMarshal.GetArrayDataReference(buffer);
-        ref int slots = ref MemoryMarshal.GetArrayDataReference(_index);
-        ref Entry entries = ref MemoryMarshal.GetArrayDataReference(_entries);
-        int shift = _shift;
-
-        foreach (ref PendingWord word in words)
+        int length = word.Length;
+        ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), word.Start);
+        nuint mask = (nuint)_capacity - 1;
+        nuint j = (nuint)(word.Hash >> _shift);
+        while (true)
         {
-            int length = word.Length;
-            if ((uint)word.Start > (uint)buffer.Length || length <= 0 || buffer.Length - word.Start - length < KeyPadding)
+            Slot* slot = _slots + j;
+            if (slot->Length == length && slot->Key == word.Key && (length <= 16 || TailEquals(ref key, slot->Entry, length)))
             {
-                throw new ArgumentOutOfRangeException(nameof(words), "A word of the batch lies outside the buffer's padded data.");
+                slot->Count++;
+                return;
             }
-            ref byte key = ref Unsafe.Add(ref data, word.Start);
-            ulong prefix = FirstWord(ref key, length);
-            ulong second = SecondWord(ref key, length);
-            word.Prefix = prefix;
-            word.Second = second;
-            word.Hash = length <= 16 ? Finish(ShortSeed(prefix, second, length)) : Hash(ref key, length);
-            if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref slots, (nint)(word.Hash >> shift))));
-        }
-        if (Sse.IsSupported)
-        {
-            foreach (ref PendingWord word in words)
+            if (slot->Length == 0)
             {
-                int number = Unsafe.Add(ref slots, (nint)(word.Hash >> shift));
-                if (number != 0) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref entries, number - 1)));
+                Insert(slot, new ReadOnlySpan<byte>(buffer, word.Start, length), word.Key, 1, firstPosition);
+                return;
             }
-        }
-
-        TotalWords += words.Length;
-        int mask = _index.Length - 1;
-        foreach (ref PendingWord word in words)
-        {
-            int length = word.Length;
-            ulong tagAndLength = (word.Hash >> 32) | ((ulong)length << 32);
-            int slot = (int)(word.Hash >> shift);
-            while (true)
-            {
-                int number = Unsafe.Add(ref slots, slot);
-                if (number == 0)
-                {
-                    Insert(slot, new ReadOnlySpan<byte>(buffer, word.Start, length), tagAndLength, word.Prefix, 1, bufferPosition + word.Start);
-                    slots = ref MemoryMarshal.GetArrayDataReference(_index); // the insert may have grown the table
-                    entries = ref MemoryMarshal.GetArrayDataReference(_entries);
-                    shift = _shift;
-                    mask = _index.Length - 1;
-                    break;
-                }
-                ref Entry entry = ref Unsafe.Add(ref entries, number - 1);
-                if (((entry.TagAndLength ^ tagAndLength) | (entry.Prefix ^ word.Prefix) | (entry.Second ^ word.Second)) == 0 &&
-                    (length <= 16 || TailEquals(ref Unsafe.Add(ref data, word.Start), ref _arena[_keyOffsets[number - 1]], length)))
-                {
-                    entry.Count++;
-                    break;
-                }
-                slot = (slot + 1) & mask;
-            }
+            j = (j + 1) & mask;
         }
     }
 
     /// <summary>Adds every word of <paramref name="other"/>: counts add up, the earlier first occurrence wins.</summary>
     public void Merge(WordTable other)
     {
-        for (int i = 0; i < other.Count; i++)
+        nuint mask = (nuint)_capacity - 1;
+        for (int j = 0; j < other._capacity; j++)
         {
-            Add(other._arena, other._keyOffsets[i], Length(other._entries[i]), other._entries[i].Count, other._firstPositions[i]);
+            Slot* from = other._slots + j;
+            int length = from->Length;
+            if (length == 0) continue;
+            int entry = from->Entry;
+            long firstPosition = other._firstPositions[entry];
+            if (length > 16)
+            {
+                Add(other._arena, other._keyOffsets[entry], length, from->Count, firstPosition);
+                continue;
+            }
+            // A key of up to 16 bytes is all in its slot, so it is looked up without reading the other table's arena
+            // (in first-seen order there, so in no useful order here); the arena is read only to insert a new word.
+            nuint i = (nuint)(ShortHash(from->Key, length) >> _shift);
+            while (true)
+            {
+                Slot* slot = _slots + i;
+                if (slot->Length == length && slot->Key == from->Key)
+                {
+                    slot->Count += from->Count;
+                    if (firstPosition < _firstPositions[slot->Entry]) _firstPositions[slot->Entry] = firstPosition;
+                    break;
+                }
+                if (slot->Length == 0)
+                {
+                    Insert(slot, new ReadOnlySpan<byte>(other._arena, other._keyOffsets[entry], length), from->Key, from->Count, firstPosition);
+                    mask = (nuint)_capacity - 1; // the insert may have grown the table
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
         }
     }
 
@@ -170,8 +258,8 @@ public sealed class WordTable
         var top = new WordCount[Math.Min(limit, ranked.Length)];
         for (int i = 0; i < top.Length; i++)
         {
-            int e = ranked[i].Entry;
-            top[i] = new WordCount(Encoding.UTF8.GetString(_arena, _keyOffsets[e], Length(_entries[e])), _entries[e].Count, _firstPositions[e]);
+            Ranked r = ranked[i];
+            top[i] = new WordCount(Encoding.UTF8.GetString(_arena, _keyOffsets[r.Entry], r.Length), r.Count, r.FirstPosition);
         }
         return top;
     }
@@ -179,7 +267,12 @@ public sealed class WordTable
     private Ranked[] RankAll()
     {
         var ranked = new Ranked[Count];
-        for (int i = 0; i < ranked.Length; i++) ranked[i] = new Ranked(_entries[i].Count, _firstPositions[i], i);
+        int n = 0;
+        for (int i = 0; i < _capacity; i++)
+        {
+            Slot* slot = _slots + i;
+            if (slot->Length != 0) ranked[n++] = new Ranked(slot->Count, _firstPositions[slot->Entry], slot->Entry, slot->Length);
+        }
         return ranked;
     }
 
@@ -190,16 +283,18 @@ public sealed class WordTable
     private Ranked[] RankBest(int limit)
     {
         var kept = new PriorityQueue<Ranked, Ranked>(limit + 1, Comparer<Ranked>.Create(static (a, b) => default(RankOrder).Compare(b, a)));
-        for (int i = 0; i < Count; i++)
+        for (int i = 0; i < _capacity; i++)
         {
-            var candidate = new Ranked(_entries[i].Count, _firstPositions[i], i);
+            Slot* slot = _slots + i;
+            if (slot->Length == 0) continue;
+            var candidate = new Ranked(slot->Count, _firstPositions[slot->Entry], slot->Entry, slot->Length);
             if (kept.Count < limit) kept.Enqueue(candidate, candidate);
             else if (limit > 0 && default(RankOrder).Compare(candidate, kept.Peek()) < 0) kept.EnqueueDequeue(candidate, candidate);
         }
         return kept.UnorderedItems.Select(item => item.Element).ToArray();
     }
 
-    private readonly record struct Ranked(long Count, long FirstPosition, int Entry);
+    private readonly record struct Ranked(long Count, long FirstPosition, int Entry, int Length);
 
     /// <summary>Count descending, then first occurrence. First positions are distinct, so the order is total and the
     /// result does not depend on the sort's stability. A struct comparer, so the sort's compare is inlined.</summary>
@@ -209,6 +304,7 @@ public sealed class WordTable
             a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.FirstPosition.CompareTo(b.FirstPosition);
     }
 
+    /// <summary>One lookup, for adds outside a batch: <paramref name="count"/> occurrences of a padded key.</summary>
     private void Add(byte[] array, int start, int length, long count, long firstPosition)
     {
         if (length <= 0) throw new ArgumentException("Empty words are never counted.", nameof(length));
@@ -218,35 +314,27 @@ public sealed class WordTable
             return;
         }
         ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), start);
-        AddHashed(array, start, length, Hash(ref key, length), count, firstPosition);
-    }
-
-    /// <summary>One lookup, for adds outside a batch; the key is padded and its hash is computed.</summary>
-    private void AddHashed(byte[] array, int start, int length, ulong hash, long count, long firstPosition)
-    {
-        TotalWords += count;
-        ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), start);
-        ulong prefix = FirstWord(ref key, length);
-        ulong second = SecondWord(ref key, length);
-        ulong tagAndLength = (hash >> 32) | ((ulong)length << 32);
-        int mask = _index.Length - 1;
-        int slot = (int)(hash >> _shift);
+        Vector128<byte> head = Head(ref key, length);
+        ulong hash = length <= 16 ? ShortHash(head, length) : LongHash(head, ref key, length);
+        nuint mask = (nuint)_capacity - 1;
+        nuint i = (nuint)(hash >> _shift);
         while (true)
         {
-            int number = _index[slot];
-            if (number == 0) break;
-            ref Entry entry = ref _entries[number - 1];
-            if (((entry.TagAndLength ^ tagAndLength) | (entry.Prefix ^ prefix) | (entry.Second ^ second)) == 0 &&
-                (length <= 16 || TailEquals(ref key, ref _arena[_keyOffsets[number - 1]], length)))
+            Slot* slot = _slots + i;
+            if (slot->Length == length && slot->Key == head && (length <= 16 || TailEquals(ref key, slot->Entry, length)))
             {
-                entry.Count += count;
+                slot->Count += count;
                 // A merge can bring an earlier first occurrence (a batch cannot: it comes in file order after the rest).
-                if (firstPosition < _firstPositions[number - 1]) _firstPositions[number - 1] = firstPosition;
+                if (firstPosition < _firstPositions[slot->Entry]) _firstPositions[slot->Entry] = firstPosition;
                 return;
             }
-            slot = (slot + 1) & mask;
+            if (slot->Length == 0)
+            {
+                Insert(slot, array.AsSpan(start, length), head, count, firstPosition);
+                return;
+            }
+            i = (i + 1) & mask;
         }
-        Insert(slot, array.AsSpan(start, length), tagAndLength, prefix, count, firstPosition);
     }
 
     /// <summary>Copies the key where it has padding, then adds it.</summary>
@@ -258,108 +346,142 @@ public sealed class WordTable
         Add(_scratch, 0, key.Length, count, firstPosition);
     }
 
-    private void Insert(int slot, ReadOnlySpan<byte> key, ulong tagAndLength, ulong prefix, long count, long firstPosition)
+    private void Insert(Slot* slot, ReadOnlySpan<byte> key, Vector128<byte> head, long count, long firstPosition)
     {
         if (_arena.Length - _arenaUsed < key.Length + KeyPadding)
         {
             long wanted = Math.Max((long)_arena.Length * 2, (long)_arenaUsed + key.Length + KeyPadding);
-            Array.Resize(ref _arena, (int)Math.Min(wanted, Array.MaxLength));
+            if (wanted > Array.MaxLength) throw new InsufficientMemoryException("The distinct words take more bytes than one .NET array can hold.");
+            Array.Resize(ref _arena, (int)wanted);
         }
-        if (Count == _entries.Length)
+        if (Count == _firstPositions.Length)
         {
-            Array.Resize(ref _entries, _entries.Length * 2);
-            Array.Resize(ref _firstPositions, _entries.Length);
-            Array.Resize(ref _keyOffsets, _entries.Length);
+            Array.Resize(ref _firstPositions, _firstPositions.Length * 2);
+            Array.Resize(ref _keyOffsets, _firstPositions.Length);
         }
         key.CopyTo(_arena.AsSpan(_arenaUsed));
-        _entries[Count] = new Entry
-        {
-            Prefix = prefix,
-            Second = SecondWord(ref MemoryMarshal.GetReference(key), key.Length),
-            Count = count,
-            TagAndLength = tagAndLength,
-        };
         _firstPositions[Count] = firstPosition;
         _keyOffsets[Count] = _arenaUsed;
         _arenaUsed += key.Length;
-        _index[slot] = ++Count;
-        // At most half the slots in use keeps linear probing short; the slots are 4 bytes, so that costs little.
-        if (Count * 2 > _index.Length) GrowIndex();
+        slot->Key = head;
+        slot->Count = count;
+        slot->Length = key.Length;
+        slot->Entry = Count;
+        // At most half the slots in use keeps linear probing short.
+        if (++Count * 2 > _capacity) Grow();
     }
 
-    private void GrowIndex()
+    private void Grow()
     {
-        var index = new int[_index.Length * 2];
-        int shift = _shift - 1; // the index has at most 2^31 slots, so shift stays above 32 and the tag holds the bits
-        int mask = index.Length - 1;
-        for (int i = 0; i < Count; i++)
+        Slot* old = _slots;
+        int oldCapacity = _capacity;
+        if (oldCapacity >= 1 << 30) throw new InsufficientMemoryException("Too many distinct words for one table.");
+        Allocate(oldCapacity * 2);
+        nuint mask = (nuint)_capacity - 1;
+        ref byte arena = ref MemoryMarshal.GetArrayDataReference(_arena);
+        for (int j = 0; j < oldCapacity; j++)
         {
-            int slot = (int)((uint)_entries[i].TagAndLength >> (shift - 32));
-            while (index[slot] != 0) slot = (slot + 1) & mask;
-            index[slot] = i + 1;
+            Slot* from = old + j;
+            int length = from->Length;
+            if (length == 0) continue;
+            ulong hash = length <= 16 ? ShortHash(from->Key, length) : LongHash(from->Key, ref Unsafe.Add(ref arena, _keyOffsets[from->Entry]), length);
+            nuint i = (nuint)(hash >> _shift);
+            while (_slots[i].Length != 0) i = (i + 1) & mask;
+            _slots[i] = *from;
         }
-        _index = index;
-        _shift = shift;
+        NativeMemory.AlignedFree(old);
+        GC.RemoveMemoryPressure((long)oldCapacity * sizeof(Slot));
     }
 
-    private static int Length(in Entry entry) => (int)(entry.TagAndLength >> 32);
+    private void Allocate(int capacity)
+    {
+        nuint bytes = (nuint)capacity * (nuint)sizeof(Slot);
+        _slots = (Slot*)NativeMemory.AlignedAlloc(bytes, CacheLine);
+        NativeMemory.Clear(_slots, bytes);
+        GC.AddMemoryPressure((long)bytes);
+        _capacity = capacity;
+        _shift = 64 - BitOperations.Log2((uint)capacity);
+    }
 
-    private const ulong Multiplier = 0x9E3779B97F4A7C15; // 2^64 / golden ratio: spreads well for multiplicative hashing
+    private void Free()
+    {
+        if (_slots == null) return;
+        NativeMemory.AlignedFree(_slots);
+        GC.RemoveMemoryPressure((long)_capacity * sizeof(Slot));
+        _slots = null;
+    }
 
-    /// <summary>Masks that keep the first n bytes of a word (n = 0..8), by table lookup rather than a branch.</summary>
-    private static ReadOnlySpan<ulong> LowByteMasks =>
+    /// <summary>A window of 16 FF bytes then 16 zero bytes: 16 bytes loaded from offset 16 - n keep the first n.</summary>
+    private static ReadOnlySpan<byte> MaskWindow =>
     [
-        0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF, ulong.MaxValue,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     ];
 
-    /// <summary>A mask of the low <paramref name="length"/> bytes (all 8 when length is 8 or more, none below 1).</summary>
+    /// <summary>The bytes of a key of 1 to 16 bytes, zero past its end (16 bytes at the key are readable).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong LowBytes(int length) => LowByteMasks[Math.Clamp(length, 0, 8)];
+    internal static Vector128<byte> ShortHead(ref byte key, int length) => KeepFirst(Vector128.LoadUnsafe(ref key), length);
 
-    /// <summary>Key bytes 0..7, zero-padded (the key has <see cref="KeyPadding"/> readable bytes after it).</summary>
+    /// <summary>The first <paramref name="length"/> (0 to 16) bytes of <paramref name="bytes"/>, zero after them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong FirstWord(ref byte key, int length) => Unsafe.ReadUnaligned<ulong>(ref key) & LowBytes(length);
+    internal static Vector128<byte> KeepFirst(Vector128<byte> bytes, int length) =>
+        bytes & Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(MaskWindow), (nuint)(16 - length));
 
-    /// <summary>Key bytes 8..15, zero-padded; 0 for keys of 8 bytes or fewer.</summary>
+    /// <summary>Key bytes 0..15, zero past the key's end (the key has <see cref="KeyPadding"/> readable bytes after it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SecondWord(ref byte key, int length) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref key, 8)) & LowBytes(length - 8);
+    private static Vector128<byte> Head(ref byte key, int length)
+    {
+        nuint keep = (nuint)Math.Min((uint)length, 16u);
+        return Vector128.LoadUnsafe(ref key) & Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(MaskWindow), 16 - keep);
+    }
+
+    private const ulong Multiplier1 = 0x9E3779B97F4A7C15; // 2^64 / golden ratio: spreads well for multiplicative hashing
+    private const ulong Multiplier2 = 0xC2B2AE3D27D4EB4F; // xxHash's 64-bit prime 2, another odd constant with mixed bits
 
     /// <summary>
-    /// A fast multiplicative hash over the key in 8-byte words; the index uses its top bits. Keys of up to 16 bytes
-    /// (most words) are hashed from their first two words without a loop.
+    /// The hash of a key of up to 16 bytes, from its head and length; the table uses its top bits. Two independent
+    /// multiplications, whose top bits depend on every bit of their operand.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Hash(ref byte key, int length)
+    private static ulong ShortHash(Vector128<byte> head, int length)
     {
-        ulong h = ShortSeed(FirstWord(ref key, length), SecondWord(ref key, length), length);
-        for (int i = 16; i < length; i += 8)
+        ulong first = head.AsUInt64().ToScalar();
+        // SSE4.1 is in the NativeAOT x64 baseline (x86-64-v2); without the explicit form the element went through memory.
+        ulong second = Sse41.X64.IsSupported ? Sse41.X64.Extract(head.AsUInt64(), 1) : head.AsUInt64().GetElement(1);
+        return (first * Multiplier1) ^ ((second + (uint)length) * Multiplier2);
+    }
+
+    /// <summary>The hash of a key of more than 16 bytes: the short hash of its head, then every 8 bytes after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong LongHash(Vector128<byte> head, ref byte key, int length)
+    {
+        ulong h = ShortHash(head, length);
+        int i = 16;
+        for (; i + 8 <= length; i += 8)
         {
-            ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref key, i)) & LowBytes(length - i);
-            h = BitOperations.RotateLeft(h * Multiplier, 29) ^ word;
+            h = BitOperations.RotateLeft((h ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref key, i))) * Multiplier1, 29);
         }
-        return Finish(h);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ShortSeed(ulong prefix, ulong second, int length) =>
-        BitOperations.RotateLeft((prefix ^ ((ulong)length << 59)) * Multiplier, 29) ^ second;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Finish(ulong h)
-    {
-        h *= Multiplier;
-        return h ^ (h >> 29);
-    }
-
-    /// <summary>Compares the bytes after the first 16 of two keys of the same length (both padded).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TailEquals(ref byte a, ref byte b, int length)
-    {
-        for (int i = 16; i < length; i += 8)
+        if (i < length)
         {
-            ulong difference = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i));
-            if ((difference & LowBytes(length - i)) != 0) return false;
+            ulong last = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref key, i)) & (ulong.MaxValue >> (8 * (8 - (length - i))));
+            h = BitOperations.RotateLeft((h ^ last) * Multiplier1, 29);
         }
-        return true;
+        return h * Multiplier2;
     }
+
+    /// <summary>The hash that places <paramref name="key"/> in the table: tests use it to make words that collide.</summary>
+    internal static ulong HashOf(ReadOnlySpan<byte> key)
+    {
+        byte[] padded = new byte[key.Length + KeyPadding];
+        key.CopyTo(padded);
+        ref byte start = ref MemoryMarshal.GetArrayDataReference(padded);
+        Vector128<byte> head = Head(ref start, key.Length);
+        return key.Length <= 16 ? ShortHash(head, key.Length) : LongHash(head, ref start, key.Length);
+    }
+
+    /// <summary>Compares bytes 16.. of a key with those of entry <paramref name="entry"/>, of the same length.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TailEquals(ref byte key, int entry, int length) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref key, 16), length - 16)
+            .SequenceEqual(new ReadOnlySpan<byte>(_arena, _keyOffsets[entry] + 16, length - 16));
 }

@@ -209,6 +209,11 @@ public class EdgeCaseTests
         {
             Assert.Equal(expected, Count.Top(file, threads: threads));
             Assert.Equal(expected, Count.Top(file, threads: threads, bufferSize: 100));
+            Assert.Equal(expected, Count.Top(file, threads: threads, chunkSize: 1000)); // many pieces per thread
+        }
+        foreach (WordRule rule in Enum.GetValues<WordRule>())
+        {
+            Assert.Equal(ReferenceWordCounter.Top(file, rule, int.MaxValue), Count.Top(file, rule, threads: 2, bufferSize: 300, chunkSize: 777));
         }
     }
 

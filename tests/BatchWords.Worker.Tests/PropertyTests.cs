@@ -94,10 +94,12 @@ public class PropertyTests
         int bufferSize = random.Next(3) == 0 ? 1 << 20 : random.Next(1, 40);
         int threads = random.Next(1, 5);
         int limit = random.Next(3) == 0 ? random.Next(0, 5) : int.MaxValue;
-        var actual = Count.Top(file, rule, limit, bufferSize, threads, maxRead: random.Next(2) == 0 ? int.MaxValue : random.Next(1, 9));
+        // Pieces of a few bytes, so the threads take many of them, in whatever order they happen to finish.
+        long chunkSize = random.Next(2) == 0 ? 4L << 20 : random.Next(1, 64);
+        var actual = Count.Top(file, rule, limit, bufferSize, threads, maxRead: random.Next(2) == 0 ? int.MaxValue : random.Next(1, 9), chunkSize);
         if (!expected.Take(limit).SequenceEqual(actual))
         {
-            Assert.Fail($"seed {seed}, rule {rule}, buffer {bufferSize}, threads {threads}, limit {limit}: bytes {Convert.ToHexString(file)}\n" +
+            Assert.Fail($"seed {seed}, rule {rule}, buffer {bufferSize}, threads {threads}, chunk {chunkSize}, limit {limit}: bytes {Convert.ToHexString(file)}\n" +
                         $"expected {string.Join(", ", expected.Take(limit))}\nactual   {string.Join(", ", actual)}");
         }
     }

@@ -14,6 +14,7 @@ public class TokenRulesTests
         for (int b = 0; b < 256; b++)
         {
             Assert.Equal(ReferenceWordCounter.AsciiPunctuation.Contains((char)b), TokenRules.IsAsciiPunctuation((byte)b));
+            Assert.Equal(ReferenceWordCounter.AsciiPunctuation.Contains((char)b), TutorialWordScanner.IsPunctuationByTable((byte)b));
         }
     }
 

@@ -4,9 +4,9 @@ namespace BatchWords.Worker.Tests.Infrastructure;
 public static class Count
 {
     public static List<(string Word, long Count)> Top(byte[] file, WordRule rule = WordRule.Tutorial, int limit = int.MaxValue,
-        int bufferSize = 1 << 20, int threads = 1, int maxRead = int.MaxValue)
+        int bufferSize = 1 << 20, int threads = 1, int maxRead = int.MaxValue, long chunkSize = 4L << 20)
     {
-        var options = new WordCounterOptions { Rule = rule, BufferSize = bufferSize, Threads = threads };
+        var options = new WordCounterOptions { Rule = rule, BufferSize = bufferSize, Threads = threads, ChunkSize = chunkSize };
         WordTable table = WordCounter.Count(new MemoryByteSource(file, maxRead), options);
         return table.Top(limit).Select(w => (w.Word, w.Count)).ToList();
     }
