@@ -194,8 +194,7 @@ public sealed class NodeRuntime
                 switch (outcome)
                 {
                     case ExecutionOutcome.Stopped:
-                        TryCompleteRemoval(node);
-                        break;
+                        break; // the node is leaving (or the emulator stopping): removed below
                     case ExecutionOutcome.Exited { ExitCode: 0 }:
                         EndStartTask(node, 0, null);
                         if (waitForSuccess && node.State == "waitingforstarttask") BecomeIdle(node);
@@ -217,6 +216,15 @@ public sealed class NodeRuntime
                         break;
                 }
                 if (node.StartTaskResult == "failure" && waitForSuccess && !node.IsLeaving) node.SetState("starttaskfailed");
+                // A node taken away while its start task ran leaves now, however the attempt ended. The stop reaches
+                // the process asynchronously (ProcessRun.Stop), so the attempt often exits on its own first (0 or
+                // not) and is recorded as exited, not stopped; the removal, which waited for StartTaskRun to clear,
+                // must still happen, or the node and its pool stay "leavingpool"/"deleting" forever.
+                if (node.IsLeaving)
+                {
+                    retry = false;
+                    TryCompleteRemoval(node);
+                }
             }
             run.MarkFinished();
             _runtime.Scheduler.Wake();

@@ -89,10 +89,17 @@ public sealed class BatchClientContractTests
         Assert.Equal(2, resized.TargetDedicatedNodes);
 
         Assert.Equal(202, (await _client.DeletePoolAsync(poolId)).Status);
-        var gone = await Assert.ThrowsAsync<RequestFailedException>(async () =>
+        // Bounded: a pool stuck in "deleting" fails here, naming its state, instead of polling forever.
+        await Eventually.GetAsync(async () =>
         {
-            while (true) { await _client.GetPoolAsync(poolId); await Task.Delay(25); }
-        });
+            try
+            {
+                var p = (await _client.GetPoolAsync(poolId)).Value;
+                return $"{p.State}/{p.AllocationState}, {p.CurrentDedicatedNodes} node(s)";
+            }
+            catch (RequestFailedException e) when (e.Status == 404) { return null; }
+        }, state => state is null, $"pool {poolId} to disappear");
+        var gone = await Assert.ThrowsAsync<RequestFailedException>(() => _client.GetPoolAsync(poolId));
         Assert.Equal(BatchErrorCodeStrings.PoolNotFound, gone.ErrorCode);
     }
 
