@@ -215,7 +215,9 @@ function Invoke-Bench {
     Write-Step 'Benchmarks (each side by side with its baseline, in one run)'
     $worker = [IO.Path]::Combine($ModuleDir, 'payload', 'linux-x64', 'batchwords-worker')
     Invoke-Tool 'dotnet' @('run', '--project', 'bench/BatchWords.Bench', '-c', 'Release', '--',
-        '--worker', $worker, '--out', [IO.Path]::Combine($Out, 'bench'), '--sizes', (Get-BenchSizes -join ','))
+        '--worker', $worker, '--out', [IO.Path]::Combine($Out, 'bench'), '--sizes', ((Get-BenchSizes) -join ','))
+    Write-Step 'Benchmark: the whole tutorial on the local default (fresh processes, services of its own)'
+    & ([IO.Path]::Combine($Root, 'bench', 'Tutorial.Bench.ps1')) -ModuleDir $ModuleDir -OutDirectory ([IO.Path]::Combine($Out, 'bench', 'tutorial'))
 }
 
 function Invoke-Package {

@@ -15,6 +15,12 @@ public sealed record BenchOptions
         "usage: BatchWords.Bench --worker <batchwords-worker> --out <dir> [--sizes 100,1000] [--repeat 3] " +
         "[--numwords 1000] [--cold-runs 200] [--python python3]";
 
+    /// <summary>A whole number of at least 1, or an ArgumentException naming the option and the value (not a FormatException).</summary>
+    private static int Number(string name, string text) =>
+        int.TryParse(text, out int value) && value >= 1
+            ? value
+            : throw new ArgumentException($"{name} takes whole numbers of at least 1 (sizes: comma-separated, as in 100,1000), not '{text}'\n{Usage}");
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>();
@@ -24,13 +30,13 @@ public sealed record BenchOptions
             values[args[i]] = args[++i];
         }
         string Get(string name) => values.TryGetValue(name, out string? v) ? v : throw new ArgumentException($"{name} is required\n{Usage}");
-        int Int(string name, int fallback) => values.TryGetValue(name, out string? v) ? int.Parse(v) : fallback;
+        int Int(string name, int fallback) => values.TryGetValue(name, out string? v) ? Number(name, v) : fallback;
         return new BenchOptions
         {
             Worker = Path.GetFullPath(Get("--worker")),
             OutDirectory = Path.GetFullPath(Get("--out")),
             SizesMB = values.TryGetValue("--sizes", out string? sizes)
-                ? sizes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray()
+                ? sizes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => Number("--sizes", s)).ToArray()
                 : [100, 1000],
             Repeat = Int("--repeat", 3),
             NumWords = Int("--numwords", 1000),
