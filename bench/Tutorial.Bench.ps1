@@ -33,10 +33,11 @@ $null = [IO.Directory]::CreateDirectory($BenchHome)
 
 function Get-EngineCommand {
     # The same engine that runs this script: pwsh itself, or the ScriptHost (dotnet bwsh.dll).
+    # 'dotnet run' starts the ScriptHost's apphost (bwsh), build scripts may start 'dotnet bwsh.dll'.
     $process = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -like 'pwsh*') { return @($process, '-NoProfile', '-NonInteractive', '-Command') }
-    $entry = [Reflection.Assembly]::GetEntryAssembly().Location
-    if ($entry -and $entry.EndsWith('.dll')) { return @($process, $entry, '-Command') }
+    $name = [IO.Path]::GetFileNameWithoutExtension($process)
+    if ($name -like 'pwsh*') { return @($process, '-NoProfile', '-NonInteractive', '-Command') }
+    if ($name -eq 'dotnet') { return @($process, [Reflection.Assembly]::GetEntryAssembly().Location, '-Command') }
     return @($process, '-Command')
 }
 $Engine = @(Get-EngineCommand)
@@ -59,7 +60,8 @@ function Invoke-Child([string] $label, [string] $script) {
     $stdout = $process.StandardOutput.ReadToEnd()
     $process.WaitForExit()
     $clock.Stop()
-    $line = @($stdout -split "`r?`n" | Where-Object { $_.StartsWith('BWBENCH ') })[-1]
+    $line = $null
+    foreach ($candidate in $stdout -split "`r?`n") { if ($candidate.StartsWith('BWBENCH ')) { $line = $candidate } }
     if ($process.ExitCode -ne 0 -or -not $line) {
         throw "$label failed (exit code $($process.ExitCode)):$([Environment]::NewLine)$stdout$($stderr.Result)"
     }
@@ -107,7 +109,7 @@ $warmTutorial = Get-Median ($warm | ForEach-Object TutorialSeconds)
 $baseProcess = Get-Median ($baseline | ForEach-Object Seconds)
 $lines = @(
     ''
-    "## The tutorial on the local default ($([IO.Path]::GetFileName($Engine[-2])) host, $Runs warm runs, medians)"
+    "## The tutorial on the local default ($([IO.Path]::GetFileName([Environment]::ProcessPath)) host, $Runs warm runs, medians)"
     ''
     '| run | process (s) | Invoke-BwTutorial (s) | / original''s 5 min |'
     '|---|---:|---:|---:|'
