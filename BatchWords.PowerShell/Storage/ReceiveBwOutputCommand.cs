@@ -23,6 +23,9 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
         public required string Destination { get; init; }
         public required BwContext Context { get; init; }
         public HashSet<string>? BlobNames { get; set; }
+        // Outputs of piped tasks that failed: Wait-BwTask has already reported each of them with its exit code
+        // and stderr, so a missing output here is a warning, not a second error for the same failure.
+        public HashSet<string> OfFailedTasks { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -42,6 +45,14 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     [Alias("OutputBlobName")]
     public string[]? BlobName { get; set; }
 
+    /// <summary>
+    /// The piped task's result (BwTask.Result): "failure" marks its output as possibly absent. Not for typing;
+    /// it only binds from BwTask objects.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [Alias("Result")]
+    public string? TaskResult { get; set; }
+
     /// <summary>Directory to write into; created if missing.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     public string Destination { get; set; } = string.Empty;
@@ -57,11 +68,13 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     protected override void ProcessRecord()
     {
         var names = BlobName?.Where(n => !string.IsNullOrEmpty(n)).ToArray();
+        var failed = string.Equals(TaskResult, "failure", StringComparison.OrdinalIgnoreCase) && names is { Length: > 0 };
         var known = _pending.Find(p => string.Equals(p.Container, Container, StringComparison.Ordinal));
         if (known is not null)
         {
             if (names is not { Length: > 0 }) known.BlobNames = null;
             else known.BlobNames?.UnionWith(names);
+            if (failed) known.OfFailedTasks.UnionWith(names!);
             return;
         }
         var destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
@@ -74,11 +87,15 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
         // The context is taken per object: a piped object may carry its own (-Context binds by property name).
         var what = names is { Length: > 0 } ? $"Download {names.Length} blob(s)" : "Download every blob";
         if (ShouldProcess($"container '{Container}' -> {destination}", what))
-            _pending.Add(new PendingDownload
+        {
+            var pending = new PendingDownload
             {
                 Container = Container, Destination = destination, Context = ResolveContext(),
                 BlobNames = names is { Length: > 0 } ? new HashSet<string>(names, StringComparer.Ordinal) : null,
-            });
+            };
+            if (failed) pending.OfFailedTasks.UnionWith(names!);
+            _pending.Add(pending);
+        }
     }
 
     protected override void EndProcessing()
@@ -101,6 +118,9 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
                 {
                     case TransferProgress p: WriteProgress(progress.Update(p)); break;
                     case OutputDownloaded d: WriteObject(d.File); break;
+                    case TransferFailed f when f.Error.ErrorId == "OutputBlobNotFound" && pending.OfFailedTasks.Contains(f.Item):
+                        WriteWarning($"No output '{f.Item}' in container '{container}': its task failed (reported by Wait-BwTask with its exit code and stderr), so it uploaded nothing.");
+                        break;
                     case TransferFailed f: WriteError(f.Error); break;
                 }
             }

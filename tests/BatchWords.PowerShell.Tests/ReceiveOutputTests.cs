@@ -190,14 +190,14 @@ public sealed class ReceiveOutputTests(LocalStackFixture stack) : IDisposable
     }
 
     [Fact]
-    public void Piped_tasks_download_only_their_own_outputs_and_a_missing_output_is_an_error_for_that_task()
+    public void Piped_tasks_download_only_their_own_outputs_and_a_missing_output_is_an_error_unless_its_task_failed()
     {
         var container = ContainerWith("named", ("taskdata1_OUTPUT.txt", "the 3"), ("taskdata2_OUTPUT.txt", "a 2"), ("other_OUTPUT.txt", "x 1"));
         var taskType = stack.Context.GetType().Assembly.GetType("BatchWords.BwTask", throwOnError: true)!;
-        object Task(string id, string output)
+        object Task(string id, string output, string result = "success")
         {
             var task = Activator.CreateInstance(taskType)!;
-            foreach (var (property, value) in new[] { ("JobId", "words"), ("TaskId", id), ("OutputContainer", container), ("OutputBlobName", output) })
+            foreach (var (property, value) in new[] { ("JobId", "words"), ("TaskId", id), ("OutputContainer", container), ("OutputBlobName", output), ("Result", result) })
                 taskType.GetProperty(property)!.SetValue(task, value);
             return task;
         }
@@ -205,12 +205,15 @@ public sealed class ReceiveOutputTests(LocalStackFixture stack) : IDisposable
         var destination = _temp.Combine("named");
 
         var result = session.Run("param($Tasks, $Destination) $Tasks | Receive-BwOutput -Destination $Destination",
-            new { Tasks = new[] { Task("topNtask0", "taskdata1_OUTPUT.txt"), Task("topNtask1", "taskdata2_OUTPUT.txt"), Task("topNtask2", "taskdata3_OUTPUT.txt") }, Destination = destination });
+            new { Tasks = new[] { Task("topNtask0", "taskdata1_OUTPUT.txt"), Task("topNtask1", "taskdata2_OUTPUT.txt"), Task("topNtask2", "taskdata3_OUTPUT.txt"), Task("topNtask3", "taskdata4_OUTPUT.txt", "failure") }, Destination = destination });
 
         Assert.Equal(new[] { "taskdata1_OUTPUT.txt", "taskdata2_OUTPUT.txt" },
             result.OutputOfType("System.IO.FileInfo").Select(f => ((FileInfo)f.BaseObject).Name).Order(StringComparer.Ordinal));
         Assert.False(File.Exists(Path.Combine(destination, "other_OUTPUT.txt")));
+        // A task that succeeded but has no output is an error; one that failed was already reported (by
+        // Wait-BwTask, with its exit code and stderr), so its missing output is only a warning.
         ErrorAssert.Is(result.SingleError(), "OutputBlobNotFound", Cmdlet, ErrorCategory.ObjectNotFound, "taskdata3_OUTPUT.txt");
+        Assert.Contains("taskdata4_OUTPUT.txt", Assert.Single(result.Warnings).Message);
     }
 
     [Fact]
