@@ -59,7 +59,15 @@ public sealed class NewBwPoolCommand : BwCmdlet
             Id = Id, VmSize = VmSize, NodeCount = NodeCount, TaskSlotsPerNode = TaskSlotsPerNode, Image = Image,
             ProgramPath = program, ApplicationContainer = ApplicationContainer, Log = VerboseLog,
         };
-        try { WriteObject(Run(ct => new PoolOperations(context).CreateOrReuseAsync(request, ct))); }
+        try
+        {
+            var pool = Run(ct => new PoolOperations(context).CreateOrReuseAsync(request, ct));
+            // The node count can differ on a reused pool (Batch resizes are outside this module): say so when it
+            // was asked for, rather than run the tasks on fewer or more nodes without a word.
+            if (pool.Provisioning == PoolProvisioning.Reused && pool.TargetNodes != NodeCount && MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount)))
+                WriteWarning($"Pool '{Id}' was reused with its {pool.TargetNodes} target node(s), not the {NodeCount} asked for. To change it, remove the pool with Remove-BwPool and run New-BwPool again, or resize it in the Azure portal.");
+            WriteObject(pool);
+        }
         catch (BwException e) { WriteError(e); }
     }
 }

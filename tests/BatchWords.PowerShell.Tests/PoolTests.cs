@@ -92,6 +92,9 @@ public sealed class PoolTests(LocalStackFixture stack) : IDisposable
         var again = session.Run("param($Id, $App) New-BwPool -Id $Id -ApplicationContainer $App -Verbose", new { Id = pool, App = app }).AssertSucceeded();
         var otherSize = session.Run("param($Id, $App) New-BwPool -Id $Id -VmSize standard_a1 -ApplicationContainer $App", new { Id = pool, App = app });
         var otherProgram = session.Run("param($Id, $App, $Program) New-BwPool -Id $Id -Program $Program -ApplicationContainer $App", new { Id = pool, App = app, Program = program.Path });
+        var otherSlots = session.Run("param($Id, $App) New-BwPool -Id $Id -TaskSlotsPerNode 2 -ApplicationContainer $App", new { Id = pool, App = app });
+        var otherImage = session.Run("param($Id, $App) New-BwPool -Id $Id -Image canonical/ubuntu-24_04-lts/server -ApplicationContainer $App", new { Id = pool, App = app });
+        var otherCount = session.Run("param($Id, $App) New-BwPool -Id $Id -NodeCount 3 -ApplicationContainer $App", new { Id = pool, App = app }).AssertSucceeded();
 
         Assert.Equal("Reused", Assert.Single(again.Output).Text("Provisioning"));
         Assert.Contains($"Pool '{pool}' exists and is compatible: reusing it.", again.VerboseMessages);
@@ -102,8 +105,22 @@ public sealed class PoolTests(LocalStackFixture stack) : IDisposable
         Assert.Contains("its VM size is standard_d2s_v3, not standard_a1", sizeError.Exception.Message);
         var programError = ErrorAssert.Is(otherProgram.SingleError(), "PoolIncompatible", Cmdlet, ErrorCategory.ResourceExists, pool);
         Assert.Contains("it installs 'batchwords-worker', not 'fake-worker'", programError.Exception.Message);
+        var slotsError = ErrorAssert.Is(otherSlots.SingleError(), "PoolIncompatible", Cmdlet, ErrorCategory.ResourceExists, pool);
+        Assert.Contains("it has 1 task slot(s) per node, not 2", slotsError.Exception.Message);
+        var imageError = ErrorAssert.Is(otherImage.SingleError(), "PoolIncompatible", Cmdlet, ErrorCategory.ResourceExists, pool);
+        Assert.Contains("its image is canonical/0001-com-ubuntu-server-jammy/22_04", imageError.Exception.Message);
+        Assert.Contains("not canonical/ubuntu-24_04-lts/server", imageError.Exception.Message);
         Assert.Empty(otherSize.Output);
         Assert.Empty(otherProgram.Output);
+        Assert.Empty(otherSlots.Output);
+        Assert.Empty(otherImage.Output);
+
+        // Another node count still reuses the pool as it is, with a warning that names both counts; the default
+        // (no -NodeCount) does not warn.
+        Assert.Equal("Reused", Assert.Single(otherCount.Output).Text("Provisioning"));
+        Assert.Contains("reused with its 1 target node(s), not the 3 asked for", Assert.Single(otherCount.Warnings).Message);
+        Assert.Empty(again.Warnings);
+        Assert.Equal(1, stack.Batch.GetPool(pool)!.Value.GetProperty("targetDedicatedNodes").GetInt32());
     }
 
     [Fact]

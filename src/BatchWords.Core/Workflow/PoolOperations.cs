@@ -161,6 +161,15 @@ public sealed class PoolOperations
             problems.Add("it is being deleted");
         if (!string.Equals(pool.VmSize, request.VmSize, StringComparison.OrdinalIgnoreCase))
             problems.Add($"its VM size is {pool.VmSize}, not {request.VmSize}");
+        // Neither can change on a live pool: tasks would run with other concurrency or on another OS than asked for.
+        if ((pool.TaskSlotsPerNode ?? 1) != request.TaskSlotsPerNode)
+            problems.Add($"it has {pool.TaskSlotsPerNode ?? 1} task slot(s) per node, not {request.TaskSlotsPerNode}");
+        var (publisher, offer, skuPrefix) = ImageSelector.Parse(request.Image);
+        var image = pool.VirtualMachineConfiguration?.ImageReference;
+        if (image is null || !string.Equals(image.Publisher, publisher, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(image.Offer, offer, StringComparison.OrdinalIgnoreCase)
+            || !(image.Sku ?? "").StartsWith(skuPrefix, StringComparison.OrdinalIgnoreCase))
+            problems.Add(image is null ? $"it has no marketplace image, not {request.Image}" : $"its image is {image.Publisher}/{image.Offer}/{image.Sku}, not {request.Image}");
         var installed = pool.Metadata?.FirstOrDefault(m => m.Name == ProgramMetadata)?.Value;
         if (!string.Equals(installed, programName, StringComparison.Ordinal))
             problems.Add(installed is null ? "it was not created by New-BwPool (no program installed)" : $"it installs '{installed}', not '{programName}'");
