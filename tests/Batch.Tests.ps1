@@ -119,6 +119,20 @@ Describe 'New-BwPool' {
         New-BwPool -Id $id -VmSize standard_a1 -ApplicationContainer $app -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $problems[0].FullyQualifiedErrorId | Should -Be 'PoolIncompatible,BatchWords.PowerShell.NewBwPoolCommand'
         $problems[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        New-BwPool -Id $id -TaskSlotsPerNode 2 -ApplicationContainer $app -ErrorVariable slots -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $slots[0].Exception.Message | Should -BeLike '*1 task slot(s) per node, not 2*'
+        New-BwPool -Id $id -Image canonical/ubuntu-24_04-lts/server -ApplicationContainer $app -ErrorVariable image -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $image[0].Exception.Message | Should -BeLike '*its image is canonical/0001-com-ubuntu-server-jammy/22_04*'
+    }
+
+    It 'reuses a pool with another node count as it is, with a warning' {
+        $id = New-TestId 'count'; $app = New-TestId 'app'
+        $null = New-BwPool -Id $id -NodeCount 0 -ApplicationContainer $app
+
+        $pool = New-BwPool -Id $id -NodeCount 2 -ApplicationContainer $app -WarningVariable warnings -WarningAction SilentlyContinue
+        $pool.Provisioning | Should -Be 'Reused'
+        $pool.TargetNodes | Should -Be 0
+        "$($warnings[0])" | Should -BeLike '*reused with its 0 target node(s), not the 2 asked for*'
     }
 
     It 'creates no pool and uploads nothing with -WhatIf' {
@@ -166,6 +180,21 @@ Describe 'Start-BwJob, Wait-BwTask and Get-BwTaskLog' {
         $failures[0].Exception.Message | Should -BeLike '*exit code 3*fake-worker: bad.txt asks for exit code 3*'
         Get-BwTaskLog -JobId $job -TaskId $bad.TaskId -Stream stderr | Should -BeLike 'fake-worker: bad.txt asks for exit code 3*'
         Get-BwTaskLog -JobId $job -TaskId $bad.TaskId | Should -BeLike 'fake-worker: task topNtask0 read bad.txt*'
+    }
+
+    It 'downloads the other outputs in the same pipeline and only warns about the failed task''s missing output' {
+        $job = New-TestId 'failpipe'
+        $destination = Join-Path $TestDrive $job
+        $files = @((New-TestInput 'fine.txt' 'good'), (New-TestInput 'broken.txt' 'exit 3')) | Publish-BwInput -Container $In |
+            Start-BwJob -JobId $job -Pool $Pool -OutputContainer $Out |
+            Wait-BwTask -ErrorVariable failures -ErrorAction SilentlyContinue |
+            Receive-BwOutput -Destination $destination -ErrorVariable downloadFailures -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $files.Name | Should -Be 'fine_OUTPUT.txt'
+        $failures.Count | Should -Be 1
+        $downloadFailures.Count | Should -Be 0
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike '*broken_OUTPUT.txt*its task failed*'
     }
 
     It 'stops at the timeout with an error naming the unfinished task' {
