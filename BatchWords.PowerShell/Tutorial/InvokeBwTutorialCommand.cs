@@ -119,7 +119,11 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         // The original uploaded its task program first; here New-BwPool uploads the worker it installs.
         if (TryLocateWorker() is { } worker) Say($"Uploading file {worker} to container [application]...");
         Say($"Creating pool [{PoolId}]...");
-        var pool = Step("New-BwPool", new Hashtable { ["Id"] = PoolId, ["NodeCount"] = NodeCount, ["Context"] = context });
+        // -NodeCount only when given: New-BwPool warns when a reused pool has another node count than asked for,
+        // which a run with the defaults did not ask for (both default to 1 node for a new pool).
+        var poolParameters = new Hashtable { ["Id"] = PoolId, ["Context"] = context };
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount))) poolParameters["NodeCount"] = NodeCount;
+        var pool = Step("New-BwPool", poolParameters);
         if (pool.Count == 0) { Fail("The pool could not be created or reused; see the error above."); return; }
 
         Say($"Creating job [{jobId}]...");
