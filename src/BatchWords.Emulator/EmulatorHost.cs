@@ -71,10 +71,17 @@ public static class EmulatorHost
         return new EmulatorHandle(app, runtime, new Uri(address));
     }
 
-    /// <summary>Sandboxes of an earlier run that did not exit cleanly: its state is gone, so are they.</summary>
+    /// <summary>
+    /// Sandboxes of an earlier run that did not exit cleanly: its state is gone, so are they, and so are the task
+    /// processes it left running in them (first, so none keeps writing into a folder being deleted).
+    /// </summary>
     private static void RemoveStaleSandboxes(EmulatorState state)
     {
-        foreach (var directory in new[] { state.PoolsDirectory, Path.Combine(state.DataDirectory, "trash") })
+        var directories = new[] { state.PoolsDirectory, Path.Combine(state.DataDirectory, "trash") };
+        var killed = StaleProcessReaper.KillUnder(directories);
+        if (killed.Count > 0)
+            Console.Error.WriteLine($"BatchWords.Emulator: killed {killed.Count} task process(es) an earlier run left in {state.DataDirectory} (pids {string.Join(", ", killed)}).");
+        foreach (var directory in directories)
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
     }
 
