@@ -133,6 +133,8 @@ public sealed class TutorialTests(LocalStackFixture stack) : IDisposable
         Assert.Equal(Golden["taskdata2.txt"], TopWords(Assert.Single(run1.Output)));
         Assert.Equal(Golden["taskdata2.txt"], TopWords(Assert.Single(run2.Output)));
         Assert.Contains($"Pool '{pool}' exists and is compatible: reusing it.", run2.VerboseMessages);
+        // The 2-node pool is reused as it is; without -NodeCount the tutorial asked for no count, so no warning.
+        Assert.Empty(run2.Warnings);
         // Reused, not re-created; and this run, without -KeepPool, removes it and the application container.
         Assert.DoesNotContain(run2.VerboseMessages, m => m.StartsWith("POST /pools", StringComparison.Ordinal));
         Assert.True(stack.Batch.PoolState(pool) is null or "deleting");
