@@ -10,13 +10,9 @@
 #>
 
 BeforeAll {
-    $repo = Split-Path -Parent $PSScriptRoot
-    $moduleDir = if ($env:BATCHWORDS_MODULE_PATH) { $env:BATCHWORDS_MODULE_PATH } else { Join-Path $repo 'out/BatchWords' }
-    $manifest = Join-Path $moduleDir 'BatchWords.psd1'
-    if (-not (Test-Path $manifest)) { throw "The built module is missing ($manifest): run ./build.ps1 -Task Build first." }
-    $script:PreviousHome = $env:BATCHWORDS_HOME
-    $env:BATCHWORDS_HOME = Join-Path $TestDrive 'home'
-    Import-Module $manifest -Force
+    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
+    Import-Module (Get-TestModuleManifest) -Force
 
     $bytes = [byte[]]::new(64)
     [Security.Cryptography.RandomNumberGenerator]::Fill($bytes)
@@ -42,8 +38,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-BwAccount
-    Remove-Module BatchWords -ErrorAction SilentlyContinue
-    $env:BATCHWORDS_HOME = $PreviousHome
+    Restore-TestHome $PreviousHome
 }
 
 Describe 'Connect-BwAccount to Azure accounts' {

@@ -10,82 +10,25 @@
         Invoke-Pester ./tests/Batch.Tests.ps1
 
     The suite uses its own BATCHWORDS_HOME under $TestDrive and stops the services it starts at the end. Tasks
-    that are not about the bundled worker run a small #!/bin/sh stand-in (New-BwPool -Program) whose behaviour
-    is chosen by the first line of its input: 'exit N' fails with code N, 'sleep' sleeps, anything else succeeds.
+    that are not about the bundled worker run tests/fake-worker.sh (New-BwPool -Program) whose behaviour is
+    chosen by the first line of its input: 'exit N' fails with code N, 'sleep' sleeps, anything else succeeds.
+    The helpers (New-TestId, New-TestInput, New-FakeWorker, Wait-Until, ...) are in tests/TestSupport.ps1.
 #>
 
 BeforeAll {
-    $repo = Split-Path -Parent $PSScriptRoot
-    $moduleDir = if ($env:BATCHWORDS_MODULE_PATH) { $env:BATCHWORDS_MODULE_PATH } else { Join-Path $repo 'out/BatchWords' }
-    $manifest = Join-Path $moduleDir 'BatchWords.psd1'
-    if (-not (Test-Path $manifest)) { throw "The built module is missing ($manifest): run ./build.ps1 -Task Build first." }
-    $script:BundledWorker = Join-Path $moduleDir 'payload/linux-x64/batchwords-worker'
-    $script:TutorialData = Join-Path $repo '../shared/tutorial-data'
-    if (-not (Test-Path (Join-Path $TutorialData '*.txt'))) { throw "The tutorial data is missing: $TutorialData" }
-
-    $script:PreviousHome = $env:BATCHWORDS_HOME
-    $env:BATCHWORDS_HOME = Join-Path $TestDrive 'home'
+    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    $manifest = Get-TestModuleManifest
+    $script:BundledWorker = Join-Path (Split-Path -Parent $manifest) 'payload/linux-x64/batchwords-worker'
+    $script:TutorialData = Get-TestTutorialData
+    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
     Import-Module $manifest -Force
     $script:Context = Connect-BwAccount
-
-    function New-TestId([string] $Stem) { '{0}-{1}' -f $Stem, [guid]::NewGuid().ToString('N').Substring(0, 12) }
-
-    function New-FakeWorker([string] $Name = 'fake-worker') {
-        $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive (New-TestId 'program'))
-        $pids = New-Item -ItemType Directory -Path (Join-Path $dir 'pids')
-        $path = Join-Path $dir $Name
-        $script = @'
-#!/bin/sh
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --filepath) file="$2"; shift 2 ;;
-    --numwords) top="$2"; shift 2 ;;
-    *) shift ;;
-  esac
-done
-first=$(head -n 1 "$file")
-echo "fake-worker: task $AZ_BATCH_TASK_ID read $file (top $top) on $AZ_BATCH_NODE_ID"
-case "$first" in
-  "exit "*) code="${first#exit }"; echo "fake-worker: $file asks for exit code $code" >&2; exit "$code" ;;
-  sleep) echo $$ > "PIDS/$AZ_BATCH_JOB_ID.$AZ_BATCH_TASK_ID.pid"; exec sleep 600 ;;
-esac
-name=$(basename "$file")
-printf 'Word\tCount\n------------------------------\n%s:\t1\n------------------------------\n' "$first" > "${name%.*}_OUTPUT.${name##*.}"
-'@
-        [IO.File]::WriteAllText($path, $script.Replace("`r`n", "`n").Replace('PIDS', $pids.FullName))
-        & chmod 0755 $path
-        [pscustomobject]@{ Path = $path; Pids = $pids.FullName }
-    }
-
-    function New-TestInput([string] $Name, [string] $Content) {
-        $dir = Join-Path $TestDrive 'inputs'
-        $null = New-Item -ItemType Directory -Path $dir -Force
-        $path = Join-Path $dir $Name
-        Set-Content -Path $path -Value $Content -NoNewline
-        Get-Item $path
-    }
-
-    function Wait-Until([scriptblock] $Condition, [string] $What) {
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "Not true within 60 s: $What" }
-            Start-Sleep -Milliseconds 100
-        }
-    }
-
-    function Test-ProcessAlive([int] $ProcessId) {
-        $process = Get-Process -Id $ProcessId -ErrorAction SilentlyContinue
-        $process -and -not $process.HasExited -and (Get-Content "/proc/$ProcessId/stat" -ErrorAction SilentlyContinue) -notmatch '\) Z '
-    }
 }
 
 AfterAll {
     Get-BwJob | Remove-BwJob -Force -ErrorAction SilentlyContinue
     Get-BwPool | Remove-BwPool -Force -ErrorAction SilentlyContinue
-    $stopped = Disconnect-BwAccount -StopLocalServices -Confirm:$false
-    Remove-Module BatchWords -ErrorAction SilentlyContinue
-    $env:BATCHWORDS_HOME = $PreviousHome
-    $stopped | Where-Object Status -EQ 'StillRunning' | ForEach-Object { throw "$($_.Name) (pid $($_.ProcessId)) is still running." }
+    Stop-TestLocalStack $PreviousHome
 }
 
 Describe 'New-BwPool' {

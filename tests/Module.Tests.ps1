@@ -14,20 +14,17 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $repo = Split-Path -Parent $PSScriptRoot
-    $script:ModuleDir = if ($env:BATCHWORDS_MODULE_PATH) { $env:BATCHWORDS_MODULE_PATH } else { Join-Path $repo 'out/BatchWords' }
-    $script:Manifest = Join-Path $ModuleDir 'BatchWords.psd1'
-    if (-not (Test-Path $Manifest)) { throw "The built module is missing ($Manifest): run ./build.ps1 -Task Build first." }
-    $script:SourceManifest = Import-PowerShellDataFile (Join-Path $repo 'BatchWords.psd1')
+    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    $script:Manifest = Get-TestModuleManifest
+    $script:ModuleDir = Split-Path -Parent $Manifest
+    $script:SourceManifest = Import-PowerShellDataFile (Join-Path (Split-Path -Parent $PSScriptRoot) 'BatchWords.psd1')
     # Never the developer's ~/.batchwords: the load-context test's child process starts (and stops) Azurite here.
-    $script:PreviousHome = $env:BATCHWORDS_HOME
-    $env:BATCHWORDS_HOME = Join-Path $TestDrive 'home'
+    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
     Import-Module $Manifest -Force -WarningVariable script:ImportWarnings -WarningAction SilentlyContinue
 }
 
 AfterAll {
-    Remove-Module BatchWords -ErrorAction SilentlyContinue
-    $env:BATCHWORDS_HOME = $PreviousHome
+    Restore-TestHome $PreviousHome
 }
 
 Describe 'The BatchWords manifest' {

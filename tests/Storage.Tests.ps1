@@ -11,27 +11,18 @@
 #>
 
 BeforeAll {
-    $repo = Split-Path -Parent $PSScriptRoot
-    $moduleDir = if ($env:BATCHWORDS_MODULE_PATH) { $env:BATCHWORDS_MODULE_PATH } else { Join-Path $repo 'out/BatchWords' }
-    $manifest = Join-Path $moduleDir 'BatchWords.psd1'
-    if (-not (Test-Path $manifest)) { throw "The built module is missing ($manifest): run ./build.ps1 -Task Build first." }
-    $script:TutorialData = Join-Path $repo '../shared/tutorial-data'
-    if (-not (Test-Path (Join-Path $TutorialData '*.txt'))) { throw "The tutorial data is missing: $TutorialData" }
-
-    $script:PreviousHome = $env:BATCHWORDS_HOME
-    $env:BATCHWORDS_HOME = Join-Path $TestDrive 'home'
-    Import-Module $manifest -Force
+    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    $script:TutorialData = Get-TestTutorialData
+    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
+    Import-Module (Get-TestModuleManifest) -Force
     $script:Context = Connect-BwAccount
 
-    function New-TestContainerName([string] $Stem) { '{0}-{1}' -f $Stem, [guid]::NewGuid().ToString('N').Substring(0, 16) }
+    function New-TestContainerName([string] $Stem) { New-TestId $Stem -Length 16 }
     function Get-Sha256([string] $Path) { (Get-FileHash -Path $Path -Algorithm SHA256).Hash }
 }
 
 AfterAll {
-    $stopped = Disconnect-BwAccount -StopLocalServices -Confirm:$false
-    Remove-Module BatchWords -ErrorAction SilentlyContinue
-    $env:BATCHWORDS_HOME = $PreviousHome
-    $stopped | Where-Object Status -EQ 'StillRunning' | ForEach-Object { throw "$($_.Name) (pid $($_.ProcessId)) is still running." }
+    Stop-TestLocalStack $PreviousHome
 }
 
 Describe 'Connect-BwAccount on the local stack' {

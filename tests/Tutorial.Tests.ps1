@@ -13,15 +13,10 @@
 #>
 
 BeforeAll {
-    $repo = Split-Path -Parent $PSScriptRoot
-    $moduleDir = if ($env:BATCHWORDS_MODULE_PATH) { $env:BATCHWORDS_MODULE_PATH } else { Join-Path $repo 'out/BatchWords' }
-    $script:Manifest = Join-Path $moduleDir 'BatchWords.psd1'
-    if (-not (Test-Path $Manifest)) { throw "The built module is missing ($Manifest): run ./build.ps1 -Task Build first." }
-    $script:TutorialData = Join-Path $repo '../shared/tutorial-data'
-    if (-not (Test-Path (Join-Path $TutorialData '*.txt'))) { throw "The tutorial data is missing: $TutorialData" }
-
-    $script:PreviousHome = $env:BATCHWORDS_HOME
-    $env:BATCHWORDS_HOME = Join-Path $TestDrive 'home'
+    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    $script:Manifest = Get-TestModuleManifest
+    $script:TutorialData = Get-TestTutorialData
+    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
     Import-Module $Manifest -Force
     $script:Context = Connect-BwAccount
 
@@ -32,7 +27,6 @@ BeforeAll {
         'taskdata3.txt' = 'the 10, of 8, and 6'
     }
 
-    function New-TestId([string] $Stem) { '{0}-{1}' -f $Stem, [guid]::NewGuid().ToString('N').Substring(0, 12) }
     function Format-TopWords($Result) { ($Result.TopWords | ForEach-Object { '{0} {1}' -f $_.Word, $_.Count }) -join ', ' }
 
     function Test-ContainerExists([string] $Name) {
@@ -43,43 +37,12 @@ BeforeAll {
     }
 
     function New-FakeWorkerPool([string] $PoolId) {
-        # A pool whose 'batchwords-worker' is a shell stand-in: Invoke-BwTutorial reuses it (same program name).
-        $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive (New-TestId 'program'))
-        $pids = New-Item -ItemType Directory -Path (Join-Path $dir 'pids')
-        $path = Join-Path $dir 'batchwords-worker'
-        $script = @'
-#!/bin/sh
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --filepath) file="$2"; shift 2 ;;
-    *) shift ;;
-  esac
-done
-first=$(head -n 1 "$file")
-case "$first" in
-  "exit "*) code="${first#exit }"; echo "fake-worker: $file asks for exit code $code" >&2; exit "$code" ;;
-  sleep) echo $$ > "PIDS/$AZ_BATCH_JOB_ID.$AZ_BATCH_TASK_ID.pid"; exec sleep 600 ;;
-esac
-name=$(basename "$file")
-printf 'Word\tCount\n------------------------------\n%s:\t1\n------------------------------\n' "$first" > "${name%.*}_OUTPUT.${name##*.}"
-'@
-        [IO.File]::WriteAllText($path, $script.Replace("`r`n", "`n").Replace('PIDS', $pids.FullName))
-        & chmod 0755 $path
-        $null = New-BwPool -Id $PoolId -NodeCount 2 -Program $path
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while ((Get-BwPool -Id $PoolId).NodeStates.idle -ne 2) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "The nodes of $PoolId did not become idle." }
-            Start-Sleep -Milliseconds 100
-        }
-        $pids.FullName
-    }
-
-    function New-TestInput([string] $Name, [string] $Content) {
-        $dir = Join-Path $TestDrive 'inputs'
-        $null = New-Item -ItemType Directory -Path $dir -Force
-        $path = Join-Path $dir $Name
-        Set-Content -Path $path -Value $Content -NoNewline
-        $path
+        # A pool whose 'batchwords-worker' is the shell stand-in: Invoke-BwTutorial reuses it (same program name).
+        # Returns the directory where its sleeping tasks write their pids.
+        $worker = New-FakeWorker -Name 'batchwords-worker'
+        $null = New-BwPool -Id $PoolId -NodeCount 2 -Program $worker.Path
+        Wait-Until { (Get-BwPool -Id $PoolId).NodeStates.idle -eq 2 } "the nodes of $PoolId idle"
+        $worker.Pids
     }
 }
 
@@ -87,10 +50,7 @@ AfterAll {
     Get-BwJob | Remove-BwJob -Force -ErrorAction SilentlyContinue
     Get-BwPool | Remove-BwPool -Force -ErrorAction SilentlyContinue
     Remove-BwContainer application, input, output -Force -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
-    $stopped = Disconnect-BwAccount -StopLocalServices -Confirm:$false
-    Remove-Module BatchWords -ErrorAction SilentlyContinue
-    $env:BATCHWORDS_HOME = $PreviousHome
-    $stopped | Where-Object Status -EQ 'StillRunning' | ForEach-Object { throw "$($_.Name) (pid $($_.ProcessId)) is still running." }
+    Stop-TestLocalStack $PreviousHome
 }
 
 Describe 'Invoke-BwTutorial' {
@@ -154,9 +114,7 @@ Describe 'Invoke-BwTutorial' {
             Should -Throw "*did not complete within 00:00:03: topNtask1 (running)*"
         (Get-BwJob -Id $job).TerminateReason | Should -Be 'TutorialStopped'
         $taskPid = [int] (Get-Content (Join-Path $pids "$job.topNtask1.pid"))
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while ((Get-Process -Id $taskPid -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        Get-Process -Id $taskPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Wait-Until { -not (Test-ProcessAlive $taskPid) } "task process $taskPid is gone"
         Remove-BwJob $job -Force
         Remove-BwPool $pool -Force
         Remove-BwContainer application, input, output -Force -WarningAction SilentlyContinue
@@ -221,9 +179,7 @@ Describe 'Ctrl+C during Invoke-BwTutorial' {
 
         (Get-BwJob -Id $job).TerminateReason | Should -Be 'TutorialStopped'
         foreach ($taskPid in $taskPids) {
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while ((Get-Process -Id $taskPid -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            Get-Process -Id $taskPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Wait-Until { -not (Test-ProcessAlive $taskPid) } "task process $taskPid is gone"
         }
     }
 }

@@ -17,8 +17,9 @@ public sealed class ScriptParsingTests
     public static TheoryData<string> Scripts()
     {
         var root = BuiltModule.RepositoryRoot;
-        var files = PesterFiles()
+        var files = PesterFiles().Concat(PesterSupportFiles())
             .Concat(new[] { "build.ps1", Path.Combine("BatchWords.PowerShell", "Help", "HelpBuilder.ps1") })
+            .Concat(Directory.GetFiles(Path.Combine(root, "bench"), "*.ps1").Select(f => Path.GetRelativePath(root, f)))
             .Concat(Directory.GetFiles(Path.Combine(root, "BatchWords.PowerShell", "Samples"), "*.ps1").Select(f => Path.GetRelativePath(root, f)));
         var data = new TheoryData<string>();
         foreach (var file in files.Distinct().Order(StringComparer.Ordinal)) data.Add(file);
@@ -37,6 +38,16 @@ public sealed class ScriptParsingTests
         var root = BuiltModule.RepositoryRoot;
         return Directory.GetFiles(Path.Combine(root, "tests"), "*.Tests.ps1", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .Select(f => Path.GetRelativePath(root, f))
+            .Order(StringComparer.Ordinal);
+    }
+
+    /// <summary>The scripts the suites dot-source (tests/*.ps1 that are not suites), such as TestSupport.ps1.</summary>
+    private static IEnumerable<string> PesterSupportFiles()
+    {
+        var root = BuiltModule.RepositoryRoot;
+        return Directory.GetFiles(Path.Combine(root, "tests"), "*.ps1")
+            .Where(f => !f.EndsWith(".Tests.ps1", StringComparison.OrdinalIgnoreCase))
             .Select(f => Path.GetRelativePath(root, f))
             .Order(StringComparer.Ordinal);
     }
@@ -97,7 +108,7 @@ public sealed class ScriptParsingTests
             .Select(o => (CommandInfo)o.BaseObject).ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
         var checkedCalls = 0;
         var problems = new List<string>();
-        foreach (var relativePath in PesterFiles())
+        foreach (var relativePath in PesterFiles().Concat(PesterSupportFiles()))
         {
             var ast = Parser.ParseFile(Path.Combine(BuiltModule.RepositoryRoot, relativePath), out _, out _);
             foreach (var command in ast.FindAll(a => a is CommandAst c && c.GetCommandName() is { } n && n.Contains("-Bw", StringComparison.Ordinal), true).Cast<CommandAst>())
@@ -118,6 +129,45 @@ public sealed class ScriptParsingTests
         Assert.True(checkedCalls > 20, $"Only {checkedCalls} BatchWords calls found in the Pester suites.");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
+
+    /// <summary>
+    /// pwsh's own cmdlets that the suites use and this engine host lacks (the Management, Utility and Security
+    /// modules are not in the System.Management.Automation package), and Pester's commands.
+    /// </summary>
+    private static readonly HashSet<string> PwshAndPesterCommands = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Describe", "Context", "It", "BeforeAll", "AfterAll", "BeforeEach", "AfterEach", "BeforeDiscovery", "Should",
+        "ConvertTo-Json", "ConvertTo-SecureString", "Format-List", "Format-Table", "Get-ChildItem", "Get-Content", "Get-FileHash",
+        "Get-Process", "Import-PowerShellDataFile", "Invoke-WebRequest", "Join-Path", "New-Item", "New-TimeSpan", "Out-String",
+        "Pop-Location", "Push-Location", "Select-Object", "Set-Content", "Sort-Object", "Split-Path", "Start-Sleep", "Test-Path",
+    };
+
+    [Theory]
+    [MemberData(nameof(PesterSuites))]
+    public void Every_command_a_Pester_suite_calls_is_its_own_a_TestSupport_helper_a_BatchWords_cmdlet_or_pwsh_s(string relativePath)
+    {
+        // A helper moved to (or renamed in) TestSupport.ps1 and missed, or a typo, is caught here, not on a pwsh machine.
+        var root = BuiltModule.RepositoryRoot;
+        var ast = Parser.ParseFile(Path.Combine(root, relativePath), out _, out _);
+        var defined = FunctionNames(ast);
+        var dotSourcesSupport = ast.FindAll(a => a is CommandAst { InvocationOperator: TokenKind.Dot } c && c.Extent.Text.Contains("TestSupport.ps1", StringComparison.Ordinal), true).Any();
+        if (dotSourcesSupport)
+            defined.UnionWith(FunctionNames(Parser.ParseFile(Path.Combine(root, "tests", "TestSupport.ps1"), out _, out _)));
+        using var session = PowerShellSession.Start();
+        var known = session.Run("Get-Command").AssertSucceeded().Output.Select(o => ((CommandInfo)o.BaseObject).Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        var unknown = ast.FindAll(a => a is CommandAst { InvocationOperator: not TokenKind.Dot }, true).Cast<CommandAst>()
+            .Select(c => (Name: c.GetCommandName(), Line: c.Extent.StartLineNumber))
+            .Where(c => c.Name is not null && !defined.Contains(c.Name) && !known.Contains(c.Name) && !PwshAndPesterCommands.Contains(c.Name)
+                        && !c.Name.Contains('/'))
+            .Select(c => $"{relativePath}:{c.Line}: {c.Name}")
+            .ToList();
+
+        Assert.True(unknown.Count == 0, "Not defined anywhere:\n" + string.Join("\n", unknown));
+    }
+
+    private static HashSet<string> FunctionNames(Ast ast) =>
+        ast.FindAll(a => a is FunctionDefinitionAst, true).Cast<FunctionDefinitionAst>().Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static string Format(string file, IEnumerable<ParseError> errors)
         => string.Join("\n", errors.Select(e => $"{file}:{e.Extent.StartLineNumber}:{e.Extent.StartColumnNumber}: {e.Message} ({e.ErrorId})"));
