@@ -1,30 +1,40 @@
+#Requires -Version 7.4
 <#
 .SYNOPSIS
     The one build script of BatchWords: Build, Test, Package, Demo, Bench and Clean.
 
 .DESCRIPTION
-    Runs the same way on pwsh 7.4+ and, on machines without pwsh, on the project's own host for the
-    PowerShell engine:
+    Runs on the pwsh the repository pins in its local tool manifest (dotnet-tools.json), so a machine with
+    the .NET SDK and Node.js needs nothing else:
 
-        pwsh ./build.ps1 -Task Test
-        dotnet run --project src/BatchWords.ScriptHost -- build.ps1 -Task Test
+        dotnet tool restore
+        dotnet pwsh ./build.ps1 -Task Test
 
-    so it uses only the engine's core cmdlets, .NET calls and native commands (dotnet, npm, node).
-
-    Build    installs the node tools (npm ci: Azurite), builds the solution and assembles the module in
-             out/BatchWords: manifest, cmdlet DLL, formats, help, dependencies/ (Core + Azure SDK, loaded in
+    Build    installs the node tools (npm ci: Azurite), restores the test tools (Pester and the older
+             Azure.Core the load-context test needs, from NuGet), builds the solution and assembles the module
+             in out/BatchWords: manifest, cmdlet DLL, formats, help, dependencies/ (Core + Azure SDK, loaded in
              their own AssemblyLoadContext), emulator/ (the local Batch service), payload/linux-x64/ (the
              worker), samples/.
-    Test     Build, then every xunit suite (unit, contract, end-to-end through the PowerShell engine).
+    Test     Build, then the xunit suites (Core, Emulator, Worker) and every Pester suite (tests/*.Tests.ps1,
+             one fresh pwsh each), results as XML under out/test-results, and one closing line that counts both.
     Demo     Build, then runs the tutorial on the local default and prints the result.
     Bench    Build, then the benchmarks in bench/, each side by side with its baseline.
     Package  Build, then zips the module folder into out/.
+    Clean    Removes out/ and every bin/ and obj/.
+
+    Each task builds at most once per invocation: '-Task Build, Test' builds once.
 
 .EXAMPLE
-    dotnet run --project src/BatchWords.ScriptHost -- build.ps1 -Task Demo
+    dotnet pwsh ./build.ps1 -Task Demo
 
 .EXAMPLE
-    pwsh ./build.ps1 -Task Test -Filter 'FullyQualifiedName~Storage'
+    dotnet pwsh ./build.ps1 -Task Test -Tag Unit
+    Only the Pester tests tagged Unit (the fast ones: no local stack); the xunit suites are skipped unless
+    -Filter is also given.
+
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Test -Filter 'FullyQualifiedName~Storage' -TestPath tests/Storage.Tests.ps1
+    Part of the xunit suites and one Pester suite.
 #>
 [CmdletBinding()]
 param(
@@ -34,67 +44,89 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Passed to 'dotnet test --filter' to run part of the suites.
+    # Test: passed to 'dotnet test --filter' to run part of the xunit suites.
     [string] $Filter,
 
+    # Test: run only the Pester tests with one of these tags (Unit, Integration, Slow). Without -Filter, the
+    # xunit suites are then skipped.
+    [string[]] $Tag,
+
+    # Test: leave out the Pester tests with one of these tags (for example Slow).
+    [string[]] $ExcludeTag,
+
+    # Test: the Pester suites to run (default: every tests/*.Tests.ps1).
+    [string[]] $TestPath,
+
+    # Test: a Pester suite that runs longer than this is killed and named as hung (xunit: 10 minutes per test).
+    [ValidateRange(1, 120)]
+    [int] $SuiteTimeoutMinutes = 20,
+
     # Bench only: the sizes of the generated texts, in MB (the issue's figures use 100 and 1000). Strings,
-    # split on commas here: through 'pwsh -File' or the ScriptHost, "-BenchSizeMB 100,1000" arrives as one
-    # string, and PowerShell would read it as the integer 1001000 (',' as a thousands separator).
+    # split on commas here: through 'pwsh -File', "-BenchSizeMB 100,1000" arrives as one string, and
+    # PowerShell would read it as the integer 1001000 (',' as a thousands separator).
     [string[]] $BenchSizeMB = @('100', '1000')
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+# Logs (CI, a file) get plain text, not terminal colour codes.
+if ([Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }
+
+# Through 'pwsh -File' (and so 'dotnet pwsh ./build.ps1'), a list such as '-Tag Unit,Slow' arrives as one
+# string; split such lists on commas so both forms work.
+$Tag = @($Tag | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+$ExcludeTag = @($ExcludeTag | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+$TestPath = @($TestPath | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 
 $Root = $PSScriptRoot
-$Out = [IO.Path]::Combine($Root, 'out')
-$ModuleDir = [IO.Path]::Combine($Out, 'BatchWords')
-$Staging = [IO.Path]::Combine($Out, 'staging')
-$TestResults = [IO.Path]::Combine($Out, 'test-results')
+$Out = Join-Path $Root 'out'
+$ModuleDir = Join-Path $Out 'BatchWords'
+$Staging = Join-Path $Out 'staging'
+$TestResults = Join-Path $Out 'test-results'
+$TestTools = Join-Path $Root 'tests/BatchWords.TestTools/BatchWords.TestTools.csproj'
+$script:Built = $false
 
 function Write-Step([string] $Message) {
-    $Host.UI.WriteLine("==> $Message")
+    Write-Host "==> $Message" -ForegroundColor Cyan
 }
 
 function Invoke-Tool {
-    # Runs a native command and stops the build when it fails.
+    # Runs a native command in $WorkingDirectory and stops the build when it fails.
     param([string] $FilePath, [string[]] $ArgumentList, [string] $WorkingDirectory = $Root)
-    $Host.UI.WriteLine("    $FilePath $($ArgumentList -join ' ')")
-    # Native commands start in the session's location; Set-Location is not in the engine's core cmdlets.
-    $previous = $ExecutionContext.SessionState.Path.CurrentFileSystemLocation.Path
-    $null = $ExecutionContext.SessionState.Path.SetLocation($WorkingDirectory)
+    Write-Host "    $FilePath $($ArgumentList -join ' ')"
+    Push-Location $WorkingDirectory
     try {
         & $FilePath @ArgumentList
         if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE." }
     }
-    finally {
-        $null = $ExecutionContext.SessionState.Path.SetLocation($previous)
-    }
+    finally { Pop-Location }
 }
 
 function Reset-Directory([string] $Path) {
-    if ([IO.Directory]::Exists($Path)) { [IO.Directory]::Delete($Path, $true) }
-    $null = [IO.Directory]::CreateDirectory($Path)
+    if (Test-Path $Path) { Remove-Item $Path -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $Path
 }
 
-function Copy-Tree([string] $Source, [string] $Destination, [string[]] $Exclude = @()) {
-    $null = [IO.Directory]::CreateDirectory($Destination)
-    foreach ($file in [IO.Directory]::GetFiles($Source, '*', [IO.SearchOption]::AllDirectories)) {
-        $relative = [IO.Path]::GetRelativePath($Source, $file)
-        if ($Exclude -contains [IO.Path]::GetFileName($file)) { continue }
-        $target = [IO.Path]::Combine($Destination, $relative)
-        $null = [IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($target))
-        [IO.File]::Copy($file, $target, $true)
+function Get-PwshCommand {
+    # The pwsh that runs this script, to start children with: under the dotnet tool, ProcessPath is
+    # 'dotnet' and the entry assembly is pwsh.dll.
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, [Reflection.Assembly]::GetEntryAssembly().Location)
     }
+    @($process)
 }
 
 function Install-NodeTools {
     # Azurite (the Azure Storage emulator) comes from npm through the committed lockfile.
-    $marker = [IO.Path]::Combine($Root, 'node_modules', '.package-lock.json')
-    $lock = [IO.Path]::Combine($Root, 'package-lock.json')
-    $azurite = [IO.Path]::Combine($Root, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js')
-    if ([IO.File]::Exists($azurite) -and [IO.File]::Exists($marker) -and
-        [IO.File]::GetLastWriteTimeUtc($marker) -ge [IO.File]::GetLastWriteTimeUtc($lock)) {
+    $marker = Join-Path $Root 'node_modules/.package-lock.json'
+    $lock = Join-Path $Root 'package-lock.json'
+    $azurite = Join-Path $Root 'node_modules/azurite/dist/src/blob/main.js'
+    if ((Test-Path $azurite) -and (Test-Path $marker) -and
+        (Get-Item $marker -Force).LastWriteTimeUtc -ge (Get-Item $lock).LastWriteTimeUtc) {
         Write-Step 'Node tools are up to date (node_modules)'
         return
     }
@@ -102,18 +134,32 @@ function Install-NodeTools {
     Invoke-Tool 'npm' @('ci', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=error')
 }
 
+function Get-TestToolPath([string] $Package, [string] $Version, [string] $RelativePath) {
+    # A file of a package the TestTools project downloaded, from the NuGet packages folder its restore used.
+    $assets = Get-Content (Join-Path (Split-Path $TestTools) 'obj/project.assets.json') -Raw | ConvertFrom-Json -AsHashtable
+    foreach ($folder in $assets['packageFolders'].Keys) {
+        $path = Join-Path $folder $Package.ToLowerInvariant() $Version $RelativePath
+        if (Test-Path $path) { return $path }
+    }
+    throw "$Package $Version is not in the NuGet packages folder after restoring $TestTools ($RelativePath missing)."
+}
+
 function Invoke-Build {
+    if ($script:Built) { return }
     Install-NodeTools
+
+    Write-Step 'Restoring the test tools (Pester, Azure.Core 1.53.0) from NuGet'
+    Invoke-Tool 'dotnet' @('restore', $TestTools, '-nologo', '--verbosity', 'quiet')
 
     Write-Step "Building the solution ($Configuration)"
     Invoke-Tool 'dotnet' @('build', 'BatchWords.sln', '-c', $Configuration, '-nologo', '-clp:ErrorsOnly;Summary')
 
     Write-Step 'Publishing the parts of the module'
     Reset-Directory $Staging
-    $core = [IO.Path]::Combine($Staging, 'core')
-    $cmdlets = [IO.Path]::Combine($Staging, 'cmdlets')
-    $emulator = [IO.Path]::Combine($Staging, 'emulator')
-    $worker = [IO.Path]::Combine($Staging, 'worker')
+    $core = Join-Path $Staging 'core'
+    $cmdlets = Join-Path $Staging 'cmdlets'
+    $emulator = Join-Path $Staging 'emulator'
+    $worker = Join-Path $Staging 'worker'
     Invoke-Tool 'dotnet' @('publish', 'src/BatchWords.Core', '-c', $Configuration, '--no-build', '-nologo', '-o', $core)
     Invoke-Tool 'dotnet' @('publish', 'BatchWords.PowerShell', '-c', $Configuration, '--no-build', '-nologo', '-o', $cmdlets)
     Invoke-Tool 'dotnet' @('publish', 'src/BatchWords.Emulator', '-c', $Configuration, '--no-build', '-nologo', '-o', $emulator)
@@ -122,45 +168,32 @@ function Invoke-Build {
 
     Write-Step "Assembling the module in $ModuleDir"
     Reset-Directory $ModuleDir
-    [IO.File]::Copy([IO.Path]::Combine($Root, 'BatchWords.psd1'), [IO.Path]::Combine($ModuleDir, 'BatchWords.psd1'), $true)
+    Copy-Item (Join-Path $Root 'BatchWords.psd1') $ModuleDir
     # Only our cmdlet DLL goes to the root; Core and the Azure SDK go to dependencies/ (own load context).
-    foreach ($name in @('BatchWords.PowerShell.dll', 'BatchWords.PowerShell.pdb')) {
-        $file = [IO.Path]::Combine($cmdlets, $name)
-        if ([IO.File]::Exists($file)) { [IO.File]::Copy($file, [IO.Path]::Combine($ModuleDir, $name), $true) }
-    }
-    foreach ($format in [IO.Directory]::GetFiles([IO.Path]::Combine($Root, 'BatchWords.PowerShell', 'Formats'), '*.ps1xml')) {
-        [IO.File]::Copy($format, [IO.Path]::Combine($ModuleDir, [IO.Path]::GetFileName($format)), $true)
-    }
-    Copy-Tree $core ([IO.Path]::Combine($ModuleDir, 'dependencies'))
-    Copy-Tree $emulator ([IO.Path]::Combine($ModuleDir, 'emulator'))
-    $payload = [IO.Path]::Combine($ModuleDir, 'payload', 'linux-x64')
-    $null = [IO.Directory]::CreateDirectory($payload)
-    [IO.File]::Copy([IO.Path]::Combine($worker, 'batchwords-worker'), [IO.Path]::Combine($payload, 'batchwords-worker'), $true)
-    if (-not $IsWindows) {
-        [IO.File]::SetUnixFileMode([IO.Path]::Combine($payload, 'batchwords-worker'), [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
-    }
-    Copy-Tree ([IO.Path]::Combine($Root, 'BatchWords.PowerShell', 'Samples')) ([IO.Path]::Combine($ModuleDir, 'samples'))
+    Copy-Item (Join-Path $cmdlets 'BatchWords.PowerShell.dll'), (Join-Path $cmdlets 'BatchWords.PowerShell.pdb') $ModuleDir
+    Copy-Item (Join-Path $Root 'BatchWords.PowerShell/Formats/*.ps1xml') $ModuleDir
+    Copy-Item $core (Join-Path $ModuleDir 'dependencies') -Recurse
+    Copy-Item $emulator (Join-Path $ModuleDir 'emulator') -Recurse
+    $payload = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleDir 'payload/linux-x64')
+    Copy-Item (Join-Path $worker 'batchwords-worker') $payload
+    if (-not $IsWindows) { chmod 755 (Join-Path $payload 'batchwords-worker') }
+    Copy-Item (Join-Path $Root 'BatchWords.PowerShell/Samples') (Join-Path $ModuleDir 'samples') -Recurse
     Build-Help
-
-
+    $script:Built = $true
     Write-Step "Module ready: $ModuleDir"
 }
 
 function Build-Help {
-    # Help is generated from the markdown pages and the built cmdlets' own metadata (HelpBuilder.ps1),
-    # in a separate runspace so the build session does not keep the module imported.
+    # Help is generated from the markdown pages and the built cmdlets' own metadata (HelpBuilder.ps1), in a
+    # child pwsh so the build session does not keep the module (and its assemblies) loaded.
     Write-Step 'Generating help (MAML) from BatchWords.PowerShell/Help/*.md'
-    $helpSource = [IO.Path]::Combine($Root, 'BatchWords.PowerShell', 'Help')
-    $ps = [PowerShell]::Create([Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
-    try {
-        $null = $ps.AddScript(". '$([IO.Path]::Combine($helpSource, 'HelpBuilder.ps1'))'
-            Import-Module '$([IO.Path]::Combine($ModuleDir, 'BatchWords.psd1'))' -ErrorAction Stop
-            Build-BwHelp -MarkdownDirectory '$helpSource' -ModuleName BatchWords -OutputDirectory '$([IO.Path]::Combine($ModuleDir, 'en-US'))'")
-        $result = $ps.Invoke()
-        if ($ps.HadErrors -or $ps.Streams.Error.Count) { throw ($ps.Streams.Error | ForEach-Object { $_.ToString() }) -join [Environment]::NewLine }
-        $Host.UI.WriteLine("    $result")
-    }
-    finally { $ps.Dispose() }
+    $helpSource = Join-Path $Root 'BatchWords.PowerShell/Help'
+    $pwsh = @(Get-PwshCommand)
+    $script = ". '$(Join-Path $helpSource 'HelpBuilder.ps1')'; " +
+        "Import-Module '$(Join-Path $ModuleDir 'BatchWords.psd1')'; " +
+        "Build-BwHelp -MarkdownDirectory '$helpSource' -ModuleName BatchWords -OutputDirectory '$(Join-Path $ModuleDir 'en-US')'"
+    $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', "`$ErrorActionPreference = 'Stop'; $script")
+    Invoke-Tool $pwsh[0] $pwshArgs
 }
 
 function Invoke-Test {
@@ -168,36 +201,86 @@ function Invoke-Test {
     Write-Step 'Running the test suites'
     Reset-Directory $TestResults
     $env:BATCHWORDS_MODULE_PATH = $ModuleDir
-    $arguments = @('test', 'BatchWords.sln', '-c', $Configuration, '--no-build', '-nologo',
-        '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', $TestResults,
-        # A test that hangs (a stuck process or socket) fails the run within minutes, naming itself, instead
-        # of holding CI until its overall limit.
-        '--blame-hang-timeout', '10m')
-    if ($Filter) { $arguments += @('--filter', $Filter) }
-    $failure = $null
-    try { Invoke-Tool 'dotnet' $arguments } catch { $failure = $_ }
+    $failures = [Collections.Generic.List[string]]::new()
+
+    if (-not $Tag -or $Filter) {
+        $arguments = @('test', 'BatchWords.sln', '-c', $Configuration, '--no-build', '-nologo',
+            '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', (Join-Path $TestResults 'xunit'),
+            # A test that hangs (a stuck process or socket) fails the run within minutes, naming itself, instead
+            # of holding CI until its overall limit.
+            '--blame-hang-timeout', '10m')
+        if ($Filter) { $arguments += @('--filter', $Filter) }
+        try { Invoke-Tool 'dotnet' $arguments } catch { $failures.Add("xunit: $($_.Exception.Message)") }
+    }
+
+    if (-not $Filter -or $Tag -or $TestPath) {
+        foreach ($failure in @(Invoke-PesterSuites)) { $failures.Add($failure) }
+    }
+
     Write-TestSummary
-    if ($failure) { throw $failure }
+    if ($failures.Count) { throw ("Tests failed:`n  " + ($failures -join "`n  ")) }
+}
+
+function Invoke-PesterSuites {
+    # One fresh pwsh per suite (see tests/Invoke-PesterSuite.ps1), bounded in time; returns what failed.
+    $pester = Get-TestToolPath 'Pester' '5.7.1' 'tools/Pester.psd1'
+    $env:BATCHWORDS_TEST_OLD_AZURE_CORE = Get-TestToolPath 'Azure.Core' '1.53.0' 'lib/net8.0/Azure.Core.dll'
+    # The suites' BATCHWORDS_HOME folders go here, outside Pester's TestDrive (see tests/TestSupport.ps1).
+    $env:BATCHWORDS_TEST_ROOT = Join-Path $Out 'test-homes'
+    $suites = if ($TestPath) { $TestPath | ForEach-Object { (Resolve-Path $_ -ErrorAction Stop).Path } }
+    else { (Get-ChildItem (Join-Path $Root 'tests') -Filter '*.Tests.ps1').FullName }
+    $pwsh = @(Get-PwshCommand)
+    $resultDirectory = Join-Path $TestResults 'pester'
+    foreach ($suite in $suites) {
+        $name = [IO.Path]::GetFileName($suite)
+        Write-Step "Pester: $name"
+        $info = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+        foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File',
+                (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'), '-Path', $suite, '-PesterManifest', $pester,
+                '-OutputDirectory', $resultDirectory)) { $info.ArgumentList.Add($argument) }
+        if ($Tag) { $info.ArgumentList.Add('-Tag'); $info.ArgumentList.Add($Tag -join ',') }
+        if ($ExcludeTag) { $info.ArgumentList.Add('-ExcludeTag'); $info.ArgumentList.Add($ExcludeTag -join ',') }
+        $info.UseShellExecute = $false
+        $info.WorkingDirectory = $Root
+        $process = [Diagnostics.Process]::Start($info)
+        if (-not $process.WaitForExit([TimeSpan]::FromMinutes($SuiteTimeoutMinutes))) {
+            $process.Kill($true)
+            $process.WaitForExit()
+            "Pester suite $name hung: still running after $SuiteTimeoutMinutes min, killed (the last test it printed above is where it stopped)"
+            continue
+        }
+        $process.WaitForExit()
+        if (-not (Test-Path (Join-Path $resultDirectory (($name -replace '\.Tests\.ps1$', '') + '.summary.json')))) {
+            "Pester suite $name ended (exit code $($process.ExitCode)) without writing its results"
+        }
+        elseif ($process.ExitCode -ne 0) { "Pester suite $name failed" }
+    }
 }
 
 function Write-TestSummary {
-    # One closing line for the whole run, summed over every suite's TRX report.
+    # One closing line for the whole run: the xunit TRX reports and the Pester summaries added up.
     $passed = 0; $failed = 0; $skipped = 0
-    foreach ($trx in [IO.Directory]::GetFiles($TestResults, '*.trx', [IO.SearchOption]::AllDirectories)) {
-        [xml] $report = [IO.File]::ReadAllText($trx)
-        $counters = $report.TestRun.ResultSummary.Counters
+    foreach ($trx in Get-ChildItem $TestResults -Filter '*.trx' -Recurse) {
+        $counters = ([xml] (Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
         $passed += [int] $counters.passed
         $failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
         $skipped += [int] $counters.notExecuted
     }
-    $Host.UI.WriteLine("Tests: $passed passed, $failed failed, $skipped skipped")
+    foreach ($summary in Get-ChildItem $TestResults -Filter '*.summary.json' -Recurse) {
+        $counts = Get-Content -LiteralPath $summary.FullName -Raw | ConvertFrom-Json
+        $passed += $counts.Passed
+        # A failed BeforeAll or discovery fails no test by itself; count it so the line cannot read 0 failed.
+        $failed += $counts.Failed + $counts.FailedContainers + $counts.FailedBlocks
+        $skipped += $counts.Skipped
+    }
+    Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
 }
 
 function Invoke-Demo {
     Invoke-Build
     Write-Step 'Demo: the tutorial on the local default'
-    Import-Module ([IO.Path]::Combine($ModuleDir, 'BatchWords.psd1')) -Force
-    & ([IO.Path]::Combine($Root, 'BatchWords.PowerShell', 'Samples', 'Demo.ps1')) | Out-Default
+    Import-Module (Join-Path $ModuleDir 'BatchWords.psd1') -Force
+    & (Join-Path $Root 'BatchWords.PowerShell/Samples/Demo.ps1') | Out-Host
 }
 
 function Get-BenchSizes {
@@ -213,38 +296,33 @@ function Get-BenchSizes {
 function Invoke-Bench {
     Invoke-Build
     Write-Step 'Benchmarks (each side by side with its baseline, in one run)'
-    $worker = [IO.Path]::Combine($ModuleDir, 'payload', 'linux-x64', 'batchwords-worker')
+    $worker = Join-Path $ModuleDir 'payload/linux-x64/batchwords-worker'
     Invoke-Tool 'dotnet' @('run', '--project', 'bench/BatchWords.Bench', '-c', 'Release', '--',
-        '--worker', $worker, '--out', [IO.Path]::Combine($Out, 'bench'), '--sizes', ((Get-BenchSizes) -join ','))
+        '--worker', $worker, '--out', (Join-Path $Out 'bench'), '--sizes', ((Get-BenchSizes) -join ','))
     Write-Step 'Benchmark: the whole tutorial on the local default (fresh processes, services of its own)'
-    & ([IO.Path]::Combine($Root, 'bench', 'Tutorial.Bench.ps1')) -ModuleDir $ModuleDir -OutDirectory ([IO.Path]::Combine($Out, 'bench', 'tutorial'))
+    & (Join-Path $Root 'bench/Tutorial.Bench.ps1') -ModuleDir $ModuleDir -OutDirectory (Join-Path $Out 'bench/tutorial')
 }
 
 function Invoke-Package {
     Invoke-Build
-    $manifestText = [IO.File]::ReadAllText([IO.Path]::Combine($Root, 'BatchWords.psd1'))
-    $version = [regex]::Match($manifestText, "ModuleVersion\s*=\s*'([^']+)'").Groups[1].Value
-    $zip = [IO.Path]::Combine($Out, "BatchWords-$version.zip")
-    if ([IO.File]::Exists($zip)) { [IO.File]::Delete($zip) }
-    $null = [Reflection.Assembly]::Load('System.IO.Compression.ZipFile')
-    [IO.Compression.ZipFile]::CreateFromDirectory($ModuleDir, $zip)
-    Write-Step "Package: $zip"
+    $version = (Import-PowerShellDataFile (Join-Path $Root 'BatchWords.psd1')).ModuleVersion
+    $zip = Join-Path $Out "BatchWords-$version.zip"
+    Compress-Archive -Path $ModuleDir -DestinationPath $zip -Force
+    Write-Step "Package: $zip ($([math]::Round((Get-Item $zip).Length / 1MB, 1)) MB)"
 }
 
 function Invoke-Clean {
     Write-Step 'Cleaning build outputs'
-    if ([IO.Directory]::Exists($Out)) { [IO.Directory]::Delete($Out, $true) }
-    foreach ($dir in [IO.Directory]::GetDirectories($Root, '*', [IO.SearchOption]::AllDirectories)) {
-        if ($dir.Contains('node_modules')) { continue }
-        $name = [IO.Path]::GetFileName($dir)
-        if (($name -eq 'bin' -or $name -eq 'obj') -and [IO.Directory]::Exists($dir)) { [IO.Directory]::Delete($dir, $true) }
-    }
+    if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
+    Get-ChildItem $Root -Directory -Recurse -Include bin, obj |
+        Where-Object FullName -NotMatch '[\\/]node_modules[\\/]' |
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 $started = [Diagnostics.Stopwatch]::StartNew()
 foreach ($name in $Task) {
     switch ($name) {
-        'Clean' { Invoke-Clean }
+        'Clean' { Invoke-Clean; $script:Built = $false }
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }

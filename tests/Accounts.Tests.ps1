@@ -10,8 +10,8 @@
 #>
 
 BeforeAll {
-    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
-    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:TestHome = Use-TestHome
     Import-Module (Get-TestModuleManifest) -Force
 
     $bytes = [byte[]]::new(64)
@@ -38,7 +38,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-BwAccount
-    Restore-TestHome $PreviousHome
+    Stop-TestLocalStack $TestHome
 }
 
 Describe 'Connect-BwAccount to Azure accounts' {

@@ -16,11 +16,11 @@
 #>
 
 BeforeAll {
-    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $manifest = Get-TestModuleManifest
     $script:BundledWorker = Join-Path (Split-Path -Parent $manifest) 'payload/linux-x64/batchwords-worker'
     $script:TutorialData = Get-TestTutorialData
-    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
+    $script:TestHome = Use-TestHome
     Import-Module $manifest -Force
     $script:Context = Connect-BwAccount
 }
@@ -28,7 +28,7 @@ BeforeAll {
 AfterAll {
     Get-BwJob | Remove-BwJob -Force -ErrorAction SilentlyContinue
     Get-BwPool | Remove-BwPool -Force -ErrorAction SilentlyContinue
-    Stop-TestLocalStack $PreviousHome
+    Stop-TestLocalStack $TestHome
 }
 
 Describe 'New-BwPool' {

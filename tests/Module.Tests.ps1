@@ -14,17 +14,17 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $script:Manifest = Get-TestModuleManifest
     $script:ModuleDir = Split-Path -Parent $Manifest
     $script:SourceManifest = Import-PowerShellDataFile (Join-Path (Split-Path -Parent $PSScriptRoot) 'BatchWords.psd1')
     # Never the developer's ~/.batchwords: the load-context test's child process starts (and stops) Azurite here.
-    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
+    $script:TestHome = Use-TestHome
     Import-Module $Manifest -Force -WarningVariable script:ImportWarnings -WarningAction SilentlyContinue
 }
 
 AfterAll {
-    Restore-TestHome $PreviousHome
+    Stop-TestLocalStack $TestHome
 }
 
 Describe 'The BatchWords manifest' {
@@ -96,11 +96,7 @@ Describe 'Exported cmdlet <_>' -ForEach $ExportedCmdlets {
 
 Describe 'Loading next to an older Azure.Core (as Az.Accounts does)' {
     BeforeAll {
-        $nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
-        $script:OldAzureCore = Join-Path $nugetRoot 'azure.core/1.53.0/lib/net8.0/Azure.Core.dll'
-        if (-not (Test-Path $OldAzureCore)) {
-            throw "Azure.Core 1.53.0 is not in the NuGet cache ($OldAzureCore): run 'dotnet restore tests/BatchWords.PowerShell.Tests' (it downloads it)."
-        }
+        $script:OldAzureCore = Get-TestOldAzureCore
     }
 
     It 'imports and works against Azurite with Azure.Core 1.53 loaded first; 1.60 lives in the module''s own load context' {
@@ -125,7 +121,7 @@ try {
 finally { $null = Disconnect-BwAccount -StopLocalServices -Confirm:$false }
 '@
         $container = 'nexttoaz-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
-        $lines = & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File $script -OldAzureCore $OldAzureCore -Manifest $Manifest -Container $container
+        $lines = Invoke-TestPwsh -File $script -ArgumentList '-OldAzureCore', $OldAzureCore, '-Manifest', $Manifest, '-Container', $container
         $LASTEXITCODE | Should -Be 0
         $lines | Should -Contain 'Created'
         $lines | Should -Contain 'Default|1.53.0.0'

@@ -11,9 +11,9 @@
 #>
 
 BeforeAll {
-    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $script:TutorialData = Get-TestTutorialData
-    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
+    $script:TestHome = Use-TestHome
     Import-Module (Get-TestModuleManifest) -Force
     $script:Context = Connect-BwAccount
 
@@ -22,7 +22,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Stop-TestLocalStack $PreviousHome
+    Stop-TestLocalStack $TestHome
 }
 
 Describe 'Connect-BwAccount on the local stack' {

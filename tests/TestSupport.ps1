@@ -1,48 +1,92 @@
 <#
     What the Pester suites share, dot-sourced in their BeforeAll:
 
-        . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+        . (Join-Path $PSScriptRoot 'TestSupport.ps1')
 
     Where the built module and the tutorial data are, a BATCHWORDS_HOME of the suite's own and the local stack
-    stopped at the end, unique ids, input files, waiting, and the fake worker (tests/fake-worker.sh, which the
-    engine tests install too). Only the engine's core cmdlets and .NET, so the engine tests
-    (tests/BatchWords.PowerShell.Tests, TestSupportScriptTests) run these functions where there is no pwsh.
+    stopped at the end, child pwsh processes, unique ids, input files, waiting, and the fake worker
+    (tests/fake-worker.sh).
 #>
 
 function Get-TestModuleManifest {
     # The module the build assembled (or BATCHWORDS_MODULE_PATH), which the suites import.
-    $moduleDir = if ($env:BATCHWORDS_MODULE_PATH) { $env:BATCHWORDS_MODULE_PATH } else { [IO.Path]::Combine([IO.Path]::GetDirectoryName($PSScriptRoot), 'out', 'BatchWords') }
-    $manifest = [IO.Path]::Combine($moduleDir, 'BatchWords.psd1')
-    if (-not [IO.File]::Exists($manifest)) { throw "The built module is missing ($manifest): run ./build.ps1 -Task Build first." }
+    $moduleDir = if ($env:BATCHWORDS_MODULE_PATH) { $env:BATCHWORDS_MODULE_PATH } else { Join-Path (Split-Path $PSScriptRoot) 'out/BatchWords' }
+    $manifest = Join-Path $moduleDir 'BatchWords.psd1'
+    if (-not (Test-Path $manifest)) { throw "The built module is missing ($manifest): run ./build.ps1 -Task Build first." }
     $manifest
 }
 
 function Get-TestTutorialData {
     # ../shared/tutorial-data beside the repository: the tutorial's three input files.
-    $data = [IO.Path]::GetFullPath([IO.Path]::Combine([IO.Path]::GetDirectoryName($PSScriptRoot), '..', 'shared', 'tutorial-data'))
-    if (-not [IO.Directory]::Exists($data) -or [IO.Directory]::GetFiles($data, '*.txt').Count -eq 0) { throw "The tutorial data is missing: $data" }
+    $data = [IO.Path]::GetFullPath((Join-Path (Split-Path $PSScriptRoot) '../shared/tutorial-data'))
+    if (-not (Test-Path (Join-Path $data '*.txt'))) { throw "The tutorial data is missing: $data" }
     $data
 }
 
-function Use-TestHome([string] $Path) {
-    # The suite's own BATCHWORDS_HOME (never the developer's ~/.batchwords); returns the previous value for Restore-TestHome.
-    $previous = $env:BATCHWORDS_HOME
-    $env:BATCHWORDS_HOME = $Path
-    $previous
+function Use-TestHome([string] $Name = 'suite') {
+    # A BATCHWORDS_HOME of the suite's own, never the developer's ~/.batchwords and never under $TestDrive:
+    # Pester clears what a Describe created in $TestDrive when that Describe ends, which would delete Azurite's
+    # blobs and the emulator's node sandboxes under the running services. The build puts these folders under
+    # out/test-homes (BATCHWORDS_TEST_ROOT); a run started by hand puts them in the temp folder. Returns what
+    # Stop-TestLocalStack (or Restore-TestHome) needs to stop, restore and remove.
+    $root = if ($env:BATCHWORDS_TEST_ROOT) { $env:BATCHWORDS_TEST_ROOT } else { [IO.Path]::GetTempPath() }
+    $path = Join-Path $root (New-TestId "home-$Name" 8)
+    $null = New-Item -ItemType Directory -Force -Path $path
+    $state = [pscustomobject]@{ Path = $path; PreviousHome = $env:BATCHWORDS_HOME }
+    $env:BATCHWORDS_HOME = $path
+    $state
 }
 
-function Restore-TestHome([string] $PreviousHome) {
+function Restore-TestHome($State) {
+    # Unloads the module, restores the previous BATCHWORDS_HOME and removes the suite's own.
     Remove-Module BatchWords -ErrorAction SilentlyContinue
-    $env:BATCHWORDS_HOME = $PreviousHome
+    $env:BATCHWORDS_HOME = $State.PreviousHome
+    if (Test-Path $State.Path) { Remove-Item $State.Path -Recurse -Force -ErrorAction SilentlyContinue }
 }
 
-function Stop-TestLocalStack([string] $PreviousHome) {
-    # Stops the services the suite started under its BATCHWORDS_HOME, and fails the suite if one would not stop.
-    $stopped = Disconnect-BwAccount -StopLocalServices -Confirm:$false
-    Restore-TestHome $PreviousHome
-    foreach ($service in @($stopped)) {
-        if ($service.Status -eq 'StillRunning') { throw "$($service.Name) (pid $($service.ProcessId)) is still running." }
+function Stop-TestLocalStack($State) {
+    # Stops the services the suite started under its BATCHWORDS_HOME, then removes that folder; fails the suite
+    # if a service would not stop (the folder is then kept, for its logs).
+    $stopped = @()
+    if (Get-Command Disconnect-BwAccount -ErrorAction Ignore) {
+        $stopped = @(Disconnect-BwAccount -StopLocalServices -Confirm:$false)
     }
+    $still = @($stopped | Where-Object Status -EQ 'StillRunning')
+    if ($still) {
+        Remove-Module BatchWords -ErrorAction SilentlyContinue
+        $env:BATCHWORDS_HOME = $State.PreviousHome
+        throw "Still running after -StopLocalServices: $(($still | ForEach-Object { "$($_.Name) (pid $($_.ProcessId))" }) -join ', '); logs in $($State.Path)"
+    }
+    Restore-TestHome $State
+}
+
+function Get-TestPwsh {
+    # The command line that starts a child pwsh like this one: [Environment]::ProcessPath is 'dotnet' when
+    # pwsh runs as a dotnet tool, and then the entry assembly (pwsh.dll) must follow it.
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, [Reflection.Assembly]::GetEntryAssembly().Location)
+    }
+    @($process)
+}
+
+function Invoke-TestPwsh {
+    # Runs a script file in a fresh, non-interactive child pwsh; returns its output lines (stderr merged) and
+    # sets $LASTEXITCODE. Extra arguments follow the file, as 'pwsh -File' takes them.
+    param([Parameter(Mandatory)] [string] $File, [string[]] $ArgumentList = @())
+    $pwsh = @(Get-TestPwsh)
+    $rest = @($pwsh | Select-Object -Skip 1)
+    & $pwsh[0] @rest -NoProfile -NonInteractive -File $File @ArgumentList 2>&1 | ForEach-Object { "$_" }
+}
+
+function Get-TestOldAzureCore {
+    # Azure.Core 1.53.0, which the build restores from NuGet (tests/BatchWords.TestTools) for the load-context
+    # test. Missing means the build did not run: an error, never a silent skip.
+    $path = $env:BATCHWORDS_TEST_OLD_AZURE_CORE
+    if (-not $path -or -not (Test-Path $path)) {
+        throw "Azure.Core 1.53.0 is missing ('$path'): run the tests with ./build.ps1 -Task Test, which restores it."
+    }
+    $path
 }
 
 function New-TestId([string] $Stem, [int] $Length = 12) {
@@ -50,22 +94,22 @@ function New-TestId([string] $Stem, [int] $Length = 12) {
     '{0}-{1}' -f $Stem, [guid]::NewGuid().ToString('N').Substring(0, $Length)
 }
 
-function New-TestInput([string] $Name, [string] $Content, [string] $Directory = [IO.Path]::Combine($TestDrive, 'inputs')) {
+function New-TestInput([string] $Name, [string] $Content, [string] $Directory = (Join-Path $TestDrive 'inputs')) {
     # A text file with exactly this content (no newline added), as a FileInfo for Publish-BwInput or -Path.
-    $null = [IO.Directory]::CreateDirectory($Directory)
-    $path = [IO.Path]::Combine($Directory, $Name)
-    [IO.File]::WriteAllText($path, $Content)
-    [IO.FileInfo]::new($path)
+    $null = New-Item -ItemType Directory -Force -Path $Directory
+    $path = Join-Path $Directory $Name
+    Set-Content -LiteralPath $path -Value $Content -NoNewline -Encoding utf8NoBOM
+    Get-Item -LiteralPath $path
 }
 
-function New-FakeWorker([string] $Name = 'fake-worker', [string] $Directory = [IO.Path]::Combine($TestDrive, (New-TestId 'program'))) {
+function New-FakeWorker([string] $Name = 'fake-worker', [string] $Directory = (Join-Path $TestDrive (New-TestId 'program'))) {
     # tests/fake-worker.sh as an executable $Name; sleeping tasks write their pids into the returned Pids directory.
-    $pids = [IO.Path]::Combine($Directory, 'pids')
-    $null = [IO.Directory]::CreateDirectory($pids)
-    $path = [IO.Path]::Combine($Directory, $Name)
-    $script = [IO.File]::ReadAllText([IO.Path]::Combine($PSScriptRoot, 'fake-worker.sh'))
-    [IO.File]::WriteAllText($path, $script.Replace("`r`n", "`n").Replace('@PID_DIRECTORY@', $pids))
-    [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode] 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
+    $pids = Join-Path $Directory 'pids'
+    $null = New-Item -ItemType Directory -Force -Path $pids
+    $path = Join-Path $Directory $Name
+    $script = Get-Content -LiteralPath (Join-Path $PSScriptRoot 'fake-worker.sh') -Raw
+    Set-Content -LiteralPath $path -Value $script.Replace("`r`n", "`n").Replace('@PID_DIRECTORY@', $pids) -NoNewline
+    chmod 755 $path
     [pscustomobject]@{ Path = $path; Pids = $pids }
 }
 
@@ -81,6 +125,6 @@ function Wait-Until([scriptblock] $Condition, [string] $What, [int] $TimeoutSeco
 function Test-ProcessAlive([int] $ProcessId) {
     # Running, and not a zombie waiting for its parent to reap it.
     $stat = "/proc/$ProcessId/stat"
-    try { [IO.File]::Exists($stat) -and [IO.File]::ReadAllText($stat) -notmatch '\) Z ' }
+    try { (Test-Path $stat) -and (Get-Content $stat -Raw) -notmatch '\) Z ' }
     catch [IO.IOException] { $false }
 }

@@ -13,10 +13,10 @@
 #>
 
 BeforeAll {
-    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $script:Manifest = Get-TestModuleManifest
     $script:TutorialData = Get-TestTutorialData
-    $script:PreviousHome = Use-TestHome (Join-Path $TestDrive 'home')
+    $script:TestHome = Use-TestHome
     Import-Module $Manifest -Force
     $script:Context = Connect-BwAccount
 
@@ -50,7 +50,7 @@ AfterAll {
     Get-BwJob | Remove-BwJob -Force -ErrorAction SilentlyContinue
     Get-BwPool | Remove-BwPool -Force -ErrorAction SilentlyContinue
     Remove-BwContainer application, input, output -Force -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
-    Stop-TestLocalStack $PreviousHome
+    Stop-TestLocalStack $TestHome
 }
 
 Describe 'Invoke-BwTutorial' {

@@ -251,6 +251,10 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         _step = ps;
         ps.AddCommand(command).AddParameters(parameters);
         if (MyInvocation.BoundParameters.ContainsKey("Verbose")) ps.AddParameter("Verbose", true);
+        // A step's non-terminating errors are forwarded below and then obey this cmdlet's own -ErrorAction. Without
+        // this, the step would follow the session's $ErrorActionPreference: with 'Stop' (runbooks, Pester) the
+        // first failed task became terminating even under Invoke-BwTutorial -ErrorAction SilentlyContinue.
+        ps.AddParameter("ErrorAction", ActionPreference.Continue);
         // A nested pipeline writes its verbose, warning, debug and information records straight to the host,
         // past this cmdlet's own preferences and redirections (-WarningAction, 4>&1 and 3>$null had no effect).
         // Merged into its output, they arrive here and are re-written through this cmdlet, as its own.
