@@ -128,3 +128,90 @@ function Test-ProcessAlive([int] $ProcessId) {
     try { (Test-Path $stat) -and (Get-Content $stat -Raw) -notmatch '\) Z ' }
     catch [IO.IOException] { $false }
 }
+
+function Invoke-ScriptedHost {
+    <#
+        Runs $Script in a fresh runspace of this process whose host is tests/ScriptedHost.cs: prompts are answered
+        from -Answer (choice labels such as 'Yes', 'No', 'Yes to All'), and "What if:" text, warnings and
+        Out-Default's tables (with -ToHost) are recorded as host lines at -Width columns. The module is imported
+        and, unless -NoConnect, connected to the caller's current context, so the runspace uses the same local
+        stack. -StopWhen (a script block, polled every 100 ms in the caller) stops the pipeline the way Ctrl+C
+        does. A prompt with no answer left, or a request to read input, is an error here (the test fails).
+        Returns Output, Errors, Warnings, Verbose, Information, Progress, Terminating, HostLines (Kind, Text),
+        Prompts (Caption, Message, Choices, Answer), HostProgress and UnusedAnswers.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Parameters = @{},
+        [string[]] $Answer = @(),
+        [switch] $ToHost,
+        [int] $Width = 160,
+        [switch] $NoConnect,
+        [switch] $NoModule,
+        [scriptblock] $StopWhen,
+        [int] $TimeoutSeconds = 180
+    )
+    if (-not ('BatchWords.Tests.ScriptedHost' -as [type])) {
+        Add-Type -Path (Join-Path $PSScriptRoot 'ScriptedHost.cs') -IgnoreWarnings -WarningAction SilentlyContinue
+    }
+    $scriptedHost = [BatchWords.Tests.ScriptedHost]::new($Width)
+    if ($Answer) { $null = $scriptedHost.Answer($Answer) }
+    $runspace = [runspacefactory]::CreateRunspace($scriptedHost, [Management.Automation.Runspaces.InitialSessionState]::CreateDefault())
+    $runspace.Open()
+    $context = if (-not $NoConnect -and -not $NoModule) { Get-BwContext -ErrorAction SilentlyContinue }
+    try {
+        $setup = [powershell]::Create()
+        $setup.Runspace = $runspace
+        $null = $setup.AddScript('param($Manifest, $Context) $PSStyle.OutputRendering = "PlainText"
+            if ($Manifest) { Import-Module $Manifest -ErrorAction Stop }
+            if ($Context) { $null = Connect-BwAccount -Context $Context }').
+            AddParameter('Manifest', $(if ($NoModule) { $null } else { Get-TestModuleManifest })).AddParameter('Context', $context)
+        $null = $setup.Invoke()
+        if ($setup.Streams.Error.Count) { throw "Setting up the scripted host failed: $($setup.Streams.Error[0])" }
+        $setup.Dispose()
+
+        $ps = [powershell]::Create()
+        $ps.Runspace = $runspace
+        $null = $ps.AddScript($Script)
+        foreach ($name in $Parameters.Keys) { $null = $ps.AddParameter($name, $Parameters[$name]) }
+        if ($ToHost) { $null = $ps.AddCommand('Out-Default') }
+        $mark = $scriptedHost.Recorder.Mark()
+        $inputData = [Management.Automation.PSDataCollection[psobject]]::new(); $inputData.Complete()
+        $output = [Management.Automation.PSDataCollection[psobject]]::new()
+        $pending = $ps.BeginInvoke($inputData, $output)
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        if ($StopWhen) {
+            while (-not (& $StopWhen)) {
+                if ($pending.AsyncWaitHandle.WaitOne(100)) { throw "The script ended before the condition to stop it held: $Script`n$($ps.Streams.Error -join "`n")" }
+                if ([DateTime]::UtcNow -gt $deadline) { $ps.Stop(); throw "The condition to stop the script did not hold within $TimeoutSeconds s: $Script" }
+            }
+            $stopping = $ps.BeginStop($null, $null)
+            if (-not $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($TimeoutSeconds))) { throw "The pipeline did not stop within $TimeoutSeconds s of Stop(): $Script" }
+            $ps.EndStop($stopping)
+        }
+        if (-not $pending.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($TimeoutSeconds))) {
+            $ps.Stop(); throw "The script did not finish within $TimeoutSeconds s and was stopped: $Script"
+        }
+        $terminating = $null
+        try { $null = $ps.EndInvoke($pending) } catch { $terminating = $_.Exception.InnerException ?? $_.Exception }
+        $unexpected = @($scriptedHost.Recorder.UnexpectedSince($mark))
+        if ($unexpected) { throw "The host was asked for input it was not given:`n  $($unexpected -join "`n  ")" }
+        [pscustomobject]@{
+            Output        = @($output)
+            Errors        = @($ps.Streams.Error)
+            Warnings      = @($ps.Streams.Warning)
+            Verbose       = @($ps.Streams.Verbose)
+            Information   = @($ps.Streams.Information)
+            Progress      = @($ps.Streams.Progress)
+            Terminating   = $terminating
+            HostLines     = @($scriptedHost.Recorder.LinesSince($mark))
+            Prompts       = @($scriptedHost.Recorder.PromptsSince($mark))
+            HostProgress  = @($scriptedHost.Recorder.ProgressSince($mark))
+            UnusedAnswers = @($scriptedHost.Recorder.UnusedAnswers())
+        }
+    }
+    finally {
+        if ($ps) { $ps.Dispose() }
+        $runspace.Dispose()
+    }
+}
