@@ -48,7 +48,7 @@ param(
     [string] $Filter,
 
     # Test: run only the Pester tests with one of these tags (Unit, Integration, Slow). Without -Filter, the
-    # xunit suites are then skipped.
+    # xunit suites are then skipped (-Filter alone runs only xunit; -TestPath alone only those Pester suites).
     [string[]] $Tag,
 
     # Test: leave out the Pester tests with one of these tags (for example Slow).
@@ -203,7 +203,8 @@ function Invoke-Test {
     $env:BATCHWORDS_MODULE_PATH = $ModuleDir
     $failures = [Collections.Generic.List[string]]::new()
 
-    if (-not $Tag -or $Filter) {
+    # -Filter selects xunit tests, -Tag and -TestPath select Pester tests; with none of them, both run.
+    if ($Filter -or -not ($Tag -or $TestPath)) {
         $arguments = @('test', 'BatchWords.sln', '-c', $Configuration, '--no-build', '-nologo',
             '--logger', 'trx', '--logger', 'console;verbosity=normal', '--results-directory', (Join-Path $TestResults 'xunit'),
             # A test that hangs (a stuck process or socket) fails the run within minutes, naming itself, instead
@@ -213,7 +214,7 @@ function Invoke-Test {
         try { Invoke-Tool 'dotnet' $arguments } catch { $failures.Add("xunit: $($_.Exception.Message)") }
     }
 
-    if (-not $Filter -or $Tag -or $TestPath) {
+    if (-not $Filter -or $Tag -or $ExcludeTag -or $TestPath) {
         foreach ($failure in @(Invoke-PesterSuites)) { $failures.Add($failure) }
     }
 

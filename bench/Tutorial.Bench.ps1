@@ -11,8 +11,6 @@
     The original tutorial's 5 to 7 minutes on Azure (../shared/reference/anchors.md) cannot be measured
     here; the ratio to its lower bound is printed beside the measured figures, labelled as such.
 
-    Runs in pwsh and in the engine host alike: only the engine's core cmdlets (the host has no
-    Microsoft.PowerShell.Utility: no Select-Object, Sort-Object, Write-Warning), .NET and child processes.
 #>
 [CmdletBinding()]
 param(
@@ -25,20 +23,18 @@ $ErrorActionPreference = 'Stop'
 # The original sample's documented duration on Azure, in seconds (lower bound of "5 to 7 minutes").
 $OriginalSeconds = 300
 $Manifest = [IO.Path]::Combine([IO.Path]::GetFullPath($ModuleDir), 'BatchWords.psd1')
-if (-not [IO.File]::Exists($Manifest)) { throw "The built module is not at '$Manifest': run build.ps1 -Task Build first." }
+if (-not (Test-Path $Manifest)) { throw "The built module is not at '$Manifest': run build.ps1 -Task Build first." }
 $OutDirectory = [IO.Path]::GetFullPath($OutDirectory)
-$BenchHome = [IO.Path]::Combine($OutDirectory, 'home')
-if ([IO.Directory]::Exists($OutDirectory)) { [IO.Directory]::Delete($OutDirectory, $true) }
-$null = [IO.Directory]::CreateDirectory($BenchHome)
+$BenchHome = Join-Path $OutDirectory 'home'
+if (Test-Path $OutDirectory) { Remove-Item $OutDirectory -Recurse -Force }
+$null = New-Item -ItemType Directory -Path $BenchHome
 
 function Get-EngineCommand {
-    # The same engine that runs this script: pwsh itself, or the ScriptHost (dotnet bwsh.dll).
-    # 'dotnet run' starts the ScriptHost's apphost (bwsh), build scripts may start 'dotnet bwsh.dll'.
+    # The pwsh that runs this script: under the dotnet tool, ProcessPath is 'dotnet' and pwsh.dll follows it.
     $process = [Environment]::ProcessPath
-    $name = [IO.Path]::GetFileNameWithoutExtension($process)
-    if ($name -like 'pwsh*') { return @($process, '-NoProfile', '-NonInteractive', '-Command') }
-    if ($name -eq 'dotnet') { return @($process, [Reflection.Assembly]::GetEntryAssembly().Location, '-Command') }
-    return @($process, '-Command')
+    $engine = @($process)
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { $engine += [Reflection.Assembly]::GetEntryAssembly().Location }
+    $engine + @('-NoProfile', '-NonInteractive', '-Command')
 }
 $Engine = @(Get-EngineCommand)
 
@@ -69,7 +65,7 @@ function Invoke-Child([string] $label, [string] $script) {
 }
 
 function Invoke-TutorialRun([string] $label, [int] $index) {
-    $destination = [IO.Path]::Combine($OutDirectory, "run$index")
+    $destination = Join-Path $OutDirectory "run$index"
     # Milestones (information stream) are dropped; the results are checked, not printed.
     $run = Invoke-Child $label (
         "`$clock = [Diagnostics.Stopwatch]::StartNew(); " +
@@ -86,8 +82,7 @@ function Invoke-TutorialRun([string] $label, [int] $index) {
 }
 
 function Get-Median([double[]] $values) {
-    $sorted = [double[]] $values.Clone()
-    [Array]::Sort($sorted)
+    $sorted = @($values | Sort-Object)
     if ($sorted.Count % 2) { return $sorted[[int][math]::Floor($sorted.Count / 2)] }
     ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2
 }
@@ -101,7 +96,7 @@ try {
 }
 finally {
     try { $null = Invoke-Child 'stop' "`$null = Disconnect-BwAccount -StopLocalServices; 'BWBENCH ok'" }
-    catch { $Host.UI.WriteWarningLine("Could not stop the bench's local services (BATCHWORDS_HOME=$BenchHome): $_") }
+    catch { Write-Warning "Could not stop the bench's local services (BATCHWORDS_HOME=$BenchHome): $_" }
 }
 
 $warmProcess = Get-Median ($warm | ForEach-Object Seconds)
@@ -109,7 +104,7 @@ $warmTutorial = Get-Median ($warm | ForEach-Object TutorialSeconds)
 $baseProcess = Get-Median ($baseline | ForEach-Object Seconds)
 $lines = @(
     ''
-    "## The tutorial on the local default ($([IO.Path]::GetFileName([Environment]::ProcessPath)) host, $Runs warm runs, medians)"
+    "## The tutorial on the local default (pwsh $($PSVersionTable.PSVersion), $Runs warm runs, medians)"
     ''
     '| run | process (s) | Invoke-BwTutorial (s) | / original''s 5 min |'
     '|---|---:|---:|---:|'
@@ -120,5 +115,5 @@ $lines = @(
     ('Target: the whole local run from a warm build under 15 s: cold {0:F2} s, warm {1:F2} s ({2}). The tutorial''s own work is {3:F2} s of a warm run''s {1:F2} s; the rest is the engine process and the module ({4:F2} s baseline). The original''s 5 to 7 minutes on Azure are its documented figure (anchors.md), not measured here.' -f
         $cold.Seconds, $warmProcess, $(if ($cold.Seconds -lt 15 -and $warmProcess -lt 15) { 'met' } else { '**not met**' }), $warmTutorial, $baseProcess)
 )
-foreach ($line in $lines) { $Host.UI.WriteLine($line) }
-[IO.File]::WriteAllLines([IO.Path]::Combine($OutDirectory, 'tutorial-bench.md'), [string[]] $lines)
+$lines | Write-Host
+$lines | Set-Content -Path (Join-Path $OutDirectory 'tutorial-bench.md')

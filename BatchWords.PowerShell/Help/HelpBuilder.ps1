@@ -10,7 +10,7 @@
     describes a parameter the cmdlet does not have, a parameter has no description, or a page has fewer
     than two examples.
 
-    Dot-sourced by build.ps1; uses only the engine's core cmdlets and .NET, like build.ps1.
+    Run by build.ps1 (in a child pwsh that imports the freshly built module).
 #>
 
 $script:CommonParameters = @(
@@ -53,7 +53,7 @@ function Read-HelpMarkdown([string] $Path) {
         }
     }
 
-    $lines = [IO.File]::ReadAllLines($Path)
+    $lines = @(Get-Content -LiteralPath $Path)
     $start = 0
     if ($lines.Length -gt 0 -and $lines[0] -eq '---') {
         # YAML front matter (platyPS style): skipped.
@@ -279,32 +279,29 @@ function Build-BwHelp {
     $problems = @()
     $pages = @{}
     foreach ($command in $commands) {
-        $path = [IO.Path]::Combine($MarkdownDirectory, "$($command.Name).md")
-        if (-not [IO.File]::Exists($path)) { $problems += "$($command.Name): no help page $path"; continue }
+        $path = Join-Path $MarkdownDirectory "$($command.Name).md"
+        if (-not (Test-Path $path)) { $problems += "$($command.Name): no help page $path"; continue }
         $page = Read-HelpMarkdown $path
         $problems += Test-HelpPage $command $page
         $pages[$command.Name] = $page
     }
-    foreach ($file in [IO.Directory]::GetFiles($MarkdownDirectory, '*-Bw*.md')) {
-        $name = [IO.Path]::GetFileNameWithoutExtension($file)
+    foreach ($file in Get-ChildItem $MarkdownDirectory -Filter '*-Bw*.md') {
+        $name = $file.BaseName
         if (-not ($commands | Where-Object Name -EQ $name)) { $problems += "${name}: a help page exists but the module exports no such cmdlet" }
     }
     if ($problems.Count) { throw ("Help pages and cmdlets disagree:`n  " + ($problems -join "`n  ")) }
 
-    $null = [IO.Directory]::CreateDirectory($OutputDirectory)
+    $null = New-Item -ItemType Directory -Force -Path $OutputDirectory
     $settings = [Xml.XmlWriterSettings]::new()
     $settings.Indent = $true
     $settings.Encoding = [Text.UTF8Encoding]::new($false)
-    $target = [IO.Path]::Combine($OutputDirectory, 'BatchWords.PowerShell.dll-Help.xml')
+    $target = Join-Path $OutputDirectory 'BatchWords.PowerShell.dll-Help.xml'
     $writer = [Xml.XmlWriter]::Create($target, $settings)
     try {
         $writer.WriteStartDocument()
         $writer.WriteStartElement('helpItems', 'http://msh')
         $writer.WriteAttributeString('schema', 'maml')
-        # Sort-Object is not among the engine's core cmdlets; sort the names with .NET.
-        $names = [string[]]@($commands | ForEach-Object Name)
-        [Array]::Sort($names, [StringComparer]::Ordinal)
-        foreach ($name in $names) {
+        foreach ($name in @($commands | ForEach-Object Name | Sort-Object -CaseSensitive)) {
             $command = $commands | Where-Object Name -EQ $name
             Write-MamlCommand $writer $command $pages[$name]
         }
@@ -313,8 +310,6 @@ function Build-BwHelp {
     }
     finally { $writer.Dispose() }
 
-    foreach ($about in [IO.Directory]::GetFiles($MarkdownDirectory, 'about_*.help.txt')) {
-        [IO.File]::Copy($about, [IO.Path]::Combine($OutputDirectory, [IO.Path]::GetFileName($about)), $true)
-    }
+    Copy-Item (Join-Path $MarkdownDirectory 'about_*.help.txt') $OutputDirectory -Force
     return $target
 }

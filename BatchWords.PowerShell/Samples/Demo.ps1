@@ -1,6 +1,6 @@
 <#
     The quick-start demo (build.ps1 -Task Demo): the tutorial on the local default, with the sample texts
-    the module ships. Runs in pwsh and in the engine host alike (core cmdlets and .NET only).
+    the module ships.
 #>
 [CmdletBinding()]
 param(
@@ -9,5 +9,5 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $module = Get-Module BatchWords
-if (-not $Path) { $Path = [IO.Directory]::GetFiles([IO.Path]::Combine($module.ModuleBase, 'samples'), '*.txt') }
+if (-not $Path) { $Path = (Get-ChildItem (Join-Path $module.ModuleBase 'samples') -Filter '*.txt').FullName }
 Invoke-BwTutorial -Path $Path -Confirm:$false

@@ -54,6 +54,6 @@ internal static partial class AzuriteService
         }
         throw new BwException(BwErrorKind.ObjectNotFound, "AzuriteNotFound",
             $"Azurite is not installed: no {MainScriptRelativePath} above '{start}'.", start,
-            "Run the build (dotnet run --project src/BatchWords.ScriptHost -- build.ps1 -Task Build, which runs npm ci), or set BATCHWORDS_AZURITE to Azurite's blob main.js.");
+            "In a clone of the repository, run the build (dotnet tool restore, then dotnet pwsh ./build.ps1 -Task Build, which runs npm ci), or set BATCHWORDS_AZURITE to Azurite's blob main.js.");
     }
 }

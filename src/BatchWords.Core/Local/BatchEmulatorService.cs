@@ -61,6 +61,6 @@ internal static partial class BatchEmulatorService
         }
         throw new BwException(BwErrorKind.ObjectNotFound, "EmulatorNotFound",
             $"The BatchWords Batch emulator ({AssemblyFileName}) was not found next to the module (searched up from '{start}').", start,
-            "Build the module (dotnet run --project src/BatchWords.ScriptHost -- build.ps1 -Task Build), or set BATCHWORDS_EMULATOR to a built emulator.");
+            "Build the module (dotnet tool restore, then dotnet pwsh ./build.ps1 -Task Build), or set BATCHWORDS_EMULATOR to a built emulator.");
     }
 }
