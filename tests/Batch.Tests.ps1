@@ -23,51 +23,15 @@ BeforeAll {
     Import-Module $manifest -Force
     $script:Context = Connect-BwAccount
 
-    # --- Independent probes: Shared Key signed GETs and DELETEs against Azurite and the emulator. ---
-    $script:ProbeHttp = [Net.Http.HttpClient]::new([Net.Http.SocketsHttpHandler]@{ UseProxy = $false })
-    $script:StorageAccount = 'devstoreaccount1'
-    # Azurite's one built-in account: its published, well-known development key.
-    $script:StorageKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
-    $script:BatchKey = (Get-Content -Raw (Join-Path $TestHome.Path 'local/batch-emulator.key')).Trim()
+    # --- Independent checks through the probes of tests/TestSupport.ps1 (Shared Key signed, not the module's code). ---
     $script:BlobEndpoint = $Context.BlobEndpoint.ToString().TrimEnd('/')
     $script:BatchEndpoint = $Context.BatchEndpoint.ToString().TrimEnd('/')
 
-    function Send-TestProbe {
-        # A GET (or DELETE) signed with Shared Key (Blob: x-ms-date/x-ms-version; Batch: ocp-date, api-version),
-        # written here from the services' reference, not taken from the module. Returns Status and Body (bytes).
-        param([ValidateSet('Blob', 'Batch')] [string] $Service, [string] $Path, [string] $Method = 'GET')
-        $uri = [uri]$(if ($Service -eq 'Blob') { "$BlobEndpoint/$Path" } else { "$BatchEndpoint/$Path" })
-        if ($Service -eq 'Batch' -and $uri.Query -notmatch 'api-version=') {
-            $uri = [uri]("$uri" + $(if ($uri.Query) { '&' } else { '?' }) + 'api-version=2025-06-01.21.0')
-        }
-        $account, $key = if ($Service -eq 'Blob') { $StorageAccount, $StorageKey } else { $Context.BatchAccountName, $BatchKey }
-        $date = [DateTimeOffset]::UtcNow.ToString('R', [Globalization.CultureInfo]::InvariantCulture)
-        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $uri)
-        # VERB, then Content-Encoding, -Language, -Length, -MD5, -Type, Date, If-Modified-Since, If-Match,
-        # If-None-Match, If-Unmodified-Since, Range (all empty here), then the canonical headers and resource.
-        $toSign = [Text.StringBuilder]::new("$Method" + ("`n" * 12))
-        $headers = if ($Service -eq 'Blob') { [ordered]@{ 'x-ms-date' = $date; 'x-ms-version' = '2021-12-02' } } else { [ordered]@{ 'ocp-date' = $date } }
-        foreach ($name in $headers.Keys) {
-            $null = $request.Headers.TryAddWithoutValidation($name, $headers[$name])
-            $null = $toSign.Append("${name}:$($headers[$name])`n")
-        }
-        $null = $toSign.Append("/$account$($uri.AbsolutePath)")
-        $query = @($uri.Query.TrimStart('?') -split '&' | Where-Object { $_ } | ForEach-Object {
-                $pair = $_ -split '=', 2
-                [pscustomobject]@{ Name = [uri]::UnescapeDataString($pair[0]).ToLowerInvariant(); Value = [uri]::UnescapeDataString($pair[1]) }
-            })
-        foreach ($group in ($query | Group-Object Name | Sort-Object Name -CaseSensitive)) {
-            $null = $toSign.Append("`n$($group.Name):$(($group.Group.Value | Sort-Object -CaseSensitive) -join ',')")
-        }
-        $hmac = [Security.Cryptography.HMACSHA256]::new([Convert]::FromBase64String($key))
-        $signature = [Convert]::ToBase64String($hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($toSign.ToString())))
-        $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey ${account}:$signature")
-        $response = $ProbeHttp.Send($request)
-        $body = $response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
-        if ([int]$response.StatusCode -ge 400 -and [int]$response.StatusCode -ne 404) {
-            throw "Probe $Method $uri`: $([int]$response.StatusCode) $([Text.Encoding]::UTF8.GetString($body))"
-        }
-        [pscustomobject]@{ Status = [int]$response.StatusCode; Body = $body }
+    function Send-TestProbe([ValidateSet('Blob', 'Batch')] [string] $Service, [string] $Path, [string] $Method = 'GET') {
+        # Status and Body (bytes); 404 is an answer, not an error.
+        if ($Service -eq 'Blob') { return Invoke-TestStorageRequest $Method $Path -Accept 404 }
+        $response = Invoke-TestBatchRequest $Method $Path -Accept 404
+        [pscustomobject]@{ Status = $response.Status; Body = [Text.Encoding]::UTF8.GetBytes($response.Text) }
     }
 
     function Get-TestBatchObject([string] $Path) {

@@ -15,7 +15,7 @@ BeforeAll {
     $script:Context = Connect-BwAccount
     # What must never be rendered: the emulator's account key, Azurite's well-known key, and SAS or key markers.
     $script:BatchKey = (Get-Content -Raw (Join-Path $TestHome.Path 'local/batch-emulator.key')).Trim()
-    $script:StorageKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+    $script:StorageKey = (Get-TestStorageAccount).Key
 
     function Get-HostText($Run) { ($Run.HostLines | ForEach-Object Text) -join "`n" }
 

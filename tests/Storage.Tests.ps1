@@ -7,8 +7,8 @@
         dotnet pwsh ./build.ps1 -Task Test -TestPath tests/Storage.Tests.ps1
 
     What the suite asserts about storage is read back independently of the module: a small Shared Key REST
-    client (Invoke-StorageProbe and the *-ProbeBlob/*-ProbeContainer helpers below) checks and seeds Azurite, a
-    Batch REST client (Invoke-BatchProbe) reads and resizes the emulator's pools, and a TCP relay that counts
+    client (Invoke-TestStorageRequest and the *-ProbeBlob/*-ProbeContainer helpers below) checks and seeds Azurite, a
+    Batch REST client (Invoke-TestBatchRequest, tests/TestSupport.ps1) reads and resizes the emulator's pools, and a TCP relay that counts
     its open connections (CountingRelay) shows how many transfers -ThrottleLimit lets run at once. Prompts,
     "What if:" text and progress are seen through tests/ScriptedHost.cs (Invoke-ScriptedHost).
 
@@ -24,11 +24,8 @@ BeforeAll {
     $script:Context = Connect-BwAccount
     $script:BlobBase = $Context.BlobEndpoint.ToString().TrimEnd('/')
 
-    # Azurite's well-known development account (public, the same in every Azurite).
-    $script:DevAccount = 'devstoreaccount1'
-    $script:DevKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
-    $script:ProbeHttp = [Net.Http.HttpClient]::new([Net.Http.SocketsHttpHandler]@{ UseProxy = $false })
-    $script:ProbeHttp.Timeout = [TimeSpan]::FromSeconds(60)
+    # The local stack's storage account (the probes in TestSupport.ps1 sign with it).
+    $script:StorageAccount = Get-TestStorageAccount
 
     # What each test made, removed after it (Remove-TestResources in each Describe's AfterEach).
     $script:TestResources = @{ Jobs = [Collections.Generic.List[string]]::new(); Pools = [Collections.Generic.List[string]]::new(); Containers = [Collections.Generic.List[string]]::new() }
@@ -42,8 +39,8 @@ BeforeAll {
 
     function Remove-TestResources {
         # Each Describe's AfterEach: what the test made, removed through the probes (jobs, then pools, then containers).
-        foreach ($job in $script:TestResources.Jobs) { $null = Invoke-BatchProbe DELETE "jobs/$job" -Accept 404, 409 }
-        foreach ($pool in $script:TestResources.Pools) { $null = Invoke-BatchProbe DELETE "pools/$pool" -Accept 404, 409 }
+        foreach ($job in $script:TestResources.Jobs) { $null = Invoke-TestBatchRequest DELETE "jobs/$job" -Accept 404, 409 }
+        foreach ($pool in $script:TestResources.Pools) { $null = Invoke-TestBatchRequest DELETE "pools/$pool" -Accept 404, 409 }
         foreach ($container in $script:TestResources.Containers) { Remove-ProbeContainer $container }
         $script:TestResources.Jobs.Clear(); $script:TestResources.Pools.Clear(); $script:TestResources.Containers.Clear()
     }
@@ -54,82 +51,25 @@ BeforeAll {
         $id
     }
 
-    function Get-SharedKeySignature([string] $Key, [string] $Text) {
-        $hmac = [Security.Cryptography.HMACSHA256]::new([Convert]::FromBase64String($Key))
-        try { [Convert]::ToBase64String($hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($Text))) } finally { $hmac.Dispose() }
-    }
-
-    function Get-CanonicalQuery([Uri] $Uri, [switch] $SortValues) {
-        # "\nname:value1,value2" per query parameter, names lowercased and sorted (Shared Key, both services).
-        $query = if ($Uri.Query.Length -gt 1) { $Uri.Query.Substring(1) } else { '' }
-        $pairs = foreach ($part in $query.Split('&', [StringSplitOptions]::RemoveEmptyEntries)) {
-            $kv = $part.Split('=', 2)
-            [pscustomobject]@{ Name = [Uri]::UnescapeDataString($kv[0]).ToLowerInvariant(); Value = if ($kv.Count -gt 1) { [Uri]::UnescapeDataString($kv[1]) } else { '' } }
-        }
-        $text = ''
-        foreach ($group in @($pairs | Group-Object Name -CaseSensitive) | Sort-Object { $_.Name } -Culture '') {
-            $values = @($group.Group.Value)
-            if ($SortValues) { $values = [string[]] $values; [Array]::Sort($values, [StringComparer]::Ordinal) }
-            $text += "`n$($group.Name):$($values -join ',')"
-        }
-        $text
-    }
-
-    function New-StorageRequest([string] $Method, [string] $Relative, [byte[]] $Body, [hashtable] $Headers = @{}) {
-        # A request to Azurite signed with the development account's Shared Key; $Relative is sent as given.
-        $uri = [Uri]::new("$BlobBase/$Relative")
-        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $uri)
-        if ($null -ne $Body) { $request.Content = [Net.Http.ByteArrayContent]::new($Body) }
-        $ms = [Collections.Generic.SortedDictionary[string, string]]::new([StringComparer]::Ordinal)
-        $ms['x-ms-date'] = [DateTimeOffset]::UtcNow.ToString('R', [cultureinfo]::InvariantCulture)
-        $ms['x-ms-version'] = '2021-12-02'
-        foreach ($name in $Headers.Keys) { $ms[$name.ToLowerInvariant()] = $Headers[$name] }
-        foreach ($name in $ms.Keys) { $null = $request.Headers.TryAddWithoutValidation($name, $ms[$name]) }
-        $length = if ($Body.Length -gt 0) { "$($Body.Length)" } else { '' }
-        # VERB, Content-Encoding, -Language, -Length, -MD5, -Type, Date, If-Modified-Since, If-Match, If-None-Match, If-Unmodified-Since, Range
-        $toSign = (@($Method, '', '', $length, '', '', '', '', '', '', '', '') -join "`n") + "`n"
-        foreach ($name in $ms.Keys) { $toSign += "${name}:$($ms[$name])`n" }
-        $toSign += "/$DevAccount$($uri.AbsolutePath)" + (Get-CanonicalQuery $uri)
-        $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey ${DevAccount}:$(Get-SharedKeySignature $DevKey $toSign)")
-        $request
-    }
-
-    function Invoke-StorageProbe([string] $Method, [string] $Relative, [byte[]] $Body, [hashtable] $Headers = @{}, [int[]] $Accept = @()) {
-        # Sends (again on a fresh connection if Node closed a kept-alive one) and returns Status, Body (bytes), ETag.
-        for ($attempt = 1; ; $attempt++) {
-            try { $response = $ProbeHttp.Send((New-StorageRequest $Method $Relative $Body $Headers)); break }
-            catch [Net.Http.HttpRequestException] { if ($attempt -ge 3) { throw } }
-        }
-        try {
-            $status = [int] $response.StatusCode
-            $bytes = $response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
-            if (-not $response.IsSuccessStatusCode -and $status -notin $Accept) {
-                throw "$Method $Relative`: $status $($response.ReasonPhrase): $([Text.Encoding]::UTF8.GetString($bytes))"
-            }
-            [pscustomobject]@{ Status = $status; Body = $bytes; ETag = $response.Headers.ETag.Tag }
-        }
-        finally { $response.Dispose() }
-    }
-
-    function Test-ProbeContainer([string] $Name) { (Invoke-StorageProbe GET "$Name`?restype=container" -Accept 404).Status -ne 404 }
-    function New-ProbeContainer([string] $Name) { $null = Invoke-StorageProbe PUT "$Name`?restype=container" }
-    function Remove-ProbeContainer([string] $Name) { $null = Invoke-StorageProbe DELETE "$Name`?restype=container" -Accept 404 }
+    function Test-ProbeContainer([string] $Name) { (Invoke-TestStorageRequest GET "$Name`?restype=container" -Accept 404).Status -ne 404 }
+    function New-ProbeContainer([string] $Name) { $null = Invoke-TestStorageRequest PUT "$Name`?restype=container" }
+    function Remove-ProbeContainer([string] $Name) { $null = Invoke-TestStorageRequest DELETE "$Name`?restype=container" -Accept 404 }
     function Set-ProbeBlob([string] $Container, [string] $Blob, [string] $Content) {
-        $null = Invoke-StorageProbe PUT "$Container/$Blob" ([Text.Encoding]::UTF8.GetBytes($Content)) @{ 'x-ms-blob-type' = 'BlockBlob' }
+        $null = Invoke-TestStorageRequest PUT "$Container/$Blob" ([Text.Encoding]::UTF8.GetBytes($Content)) @{ 'x-ms-blob-type' = 'BlockBlob' }
     }
     function Get-ProbeBlob([string] $Container, [string] $Blob) {
         # The blob's bytes, or $null when there is no such blob.
-        $response = Invoke-StorageProbe GET "$Container/$Blob" -Accept 404
+        $response = Invoke-TestStorageRequest GET "$Container/$Blob" -Accept 404
         if ($response.Status -eq 404) { return $null }
         , $response.Body
     }
-    function Get-ProbeBlobETag([string] $Container, [string] $Blob) { (Invoke-StorageProbe HEAD "$Container/$Blob").ETag }
+    function Get-ProbeBlobETag([string] $Container, [string] $Blob) { (Invoke-TestStorageRequest HEAD "$Container/$Blob").ETag }
     function Get-ProbeBlobList([string] $Container) {
         # Every blob name, following the continuation markers, in the service's (ordinal) order.
         $marker = $null
         do {
             $relative = "$Container`?restype=container&comp=list" + $(if ($marker) { '&marker=' + [Uri]::EscapeDataString($marker) })
-            $xml = [xml] [Text.Encoding]::UTF8.GetString((Invoke-StorageProbe GET $relative).Body)
+            $xml = [xml] [Text.Encoding]::UTF8.GetString((Invoke-TestStorageRequest GET $relative).Body)
             $xml.EnumerationResults.Blobs.Blob | Where-Object { $_ } | ForEach-Object { $_.Name }
             $marker = $xml.EnumerationResults.NextMarker
         } while ($marker)
@@ -141,48 +81,6 @@ BeforeAll {
         foreach ($blob in $Blobs.Keys) { Set-ProbeBlob $name $blob $Blobs[$blob] }
         $name
     }
-    function Invoke-AnonymousRequest([string] $Method, [Uri] $Uri, [byte[]] $Body) {
-        # No Authorization header: what a Batch node does with a SAS URL.
-        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $Uri)
-        if ($null -ne $Body) {
-            $request.Content = [Net.Http.ByteArrayContent]::new($Body)
-            $null = $request.Headers.TryAddWithoutValidation('x-ms-blob-type', 'BlockBlob')
-            $null = $request.Headers.TryAddWithoutValidation('x-ms-version', '2021-12-02')
-        }
-        $response = $ProbeHttp.Send($request)
-        try { [pscustomobject]@{ Status = [int] $response.StatusCode; Body = $response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult() } }
-        finally { $response.Dispose() }
-    }
-
-    function Invoke-BatchProbe([string] $Method, [string] $Path, [string] $Json, [int[]] $Accept = @()) {
-        # The emulator's REST API with Shared Key signing (batch-rest-api.md §7.1), independent of the module's BatchClient.
-        $account = $Context.BatchAccountName
-        $key = (Get-Content -Raw (Join-Path $env:BATCHWORDS_HOME 'local/batch-emulator.key')).Trim()
-        $uri = [Uri]::new([Uri] ($Context.BatchEndpoint.ToString().TrimEnd('/') + '/'), $Path)
-        if ($uri.Query -notmatch 'api-version=') { $uri = [Uri] ("$uri" + $(if ($uri.Query) { '&' } else { '?' }) + 'api-version=2025-06-01.21.0') }
-        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $uri)
-        $type = 'application/json; odata=minimalmetadata'
-        $body = if ($Json) { [Text.Encoding]::UTF8.GetBytes($Json) } else { [byte[]]::new(0) }
-        if ($Json) {
-            $request.Content = [Net.Http.ByteArrayContent]::new($body)
-            $null = $request.Content.Headers.TryAddWithoutValidation('Content-Type', $type)
-        }
-        $date = [DateTimeOffset]::UtcNow.ToString('R', [cultureinfo]::InvariantCulture)
-        $null = $request.Headers.TryAddWithoutValidation('ocp-date', $date)
-        $length = if ($body.Length) { "$($body.Length)" } else { '' }
-        $toSign = (@($Method, '', '', $length, '', $(if ($Json) { $type } else { '' }), '', '', '', '', '', '') -join "`n") + "`n" +
-            "ocp-date:$date`n/$account$($uri.AbsolutePath)" + (Get-CanonicalQuery $uri -SortValues)
-        $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey ${account}:$(Get-SharedKeySignature $key $toSign)")
-        $response = $ProbeHttp.Send($request)
-        try {
-            $status = [int] $response.StatusCode
-            $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
-            if (-not $response.IsSuccessStatusCode -and $status -notin $Accept) { throw "$Method $Path`: $status $($response.ReasonPhrase): $text" }
-            if ($response.IsSuccessStatusCode -and $text) { $text | ConvertFrom-Json }
-        }
-        finally { $response.Dispose() }
-    }
-
     function Get-WhatIf($Result) { @($Result.HostLines | Where-Object { $_.Text -like 'What if:*' } | ForEach-Object Text) }
 
     function Assert-BwError($Record, [string] $Id, [string] $Cmdlet, [string] $Category, $Target) {
@@ -316,7 +214,7 @@ namespace BatchWords.Tests
         # $Context); returns the relay's peak of open connections and the run's result.
         $relay = [BatchWords.Tests.CountingRelay]::new($Context.BlobEndpoint)
         try {
-            $Parameters.Key = ConvertTo-SecureString $DevKey -AsPlainText -Force
+            $Parameters.Key = ConvertTo-SecureString $StorageAccount.Key -AsPlainText -Force
             $Parameters.Endpoint = $relay.Rewrite($Context.BlobEndpoint)
             $script = "param(`$Key, `$Endpoint, $(($Parameters.Keys | Where-Object { $_ -notin 'Key', 'Endpoint' } | ForEach-Object { "`$$_" }) -join ', '))
                 `$Context = Connect-BwAccount -StorageAccountName devstoreaccount1 -StorageAccountKey `$Key -BlobEndpoint `$Endpoint
@@ -665,14 +563,14 @@ Describe 'Remove-BwContainer and a live pool''s start task (azure-batch-samples#
         $null = New-BwPool -Id $pool -NodeCount 0 -ApplicationContainer $app
         Remove-BwContainer $app -Force -WarningAction SilentlyContinue
         # ...and then the pool grows (a resize in the portal, autoscale): the new node cannot download the program.
-        $null = Invoke-BatchProbe POST "pools/$pool/resize" '{"targetDedicatedNodes":1}'
+        $null = Invoke-TestBatchRequest POST "pools/$pool/resize" '{"targetDedicatedNodes":1}'
 
         $result = Invoke-ScriptedHost -Script '
             param($File, $Pool, $Job, $In, $Out)
             Publish-BwInput -Container (New-BwContainer $In).Name -Path $File | Start-BwJob -JobId $Job -Pool $Pool -OutputContainer $Out | Wait-BwTask -Timeout 00:05:00' `
             -Parameters @{ File = $file.FullName; Pool = $pool; Job = $job; In = $in; Out = $out }
 
-        $nodes = @((Invoke-BatchProbe GET "pools/$pool/nodes?`$select=id,state").value)
+        $nodes = @((Invoke-TestBatchRequest GET "pools/$pool/nodes?`$select=id,state").Json.value)
         $nodes.Count | Should -Be 1
         $nodes[0].state | Should -Be 'starttaskfailed'
         $result.Errors.Count | Should -Be 1
@@ -683,10 +581,10 @@ Describe 'Remove-BwContainer and a live pool''s start task (azure-batch-samples#
         $error0.Exception.Message | Should -BeLike '*: BlobNotFound: *'
         $error0.Exception.Message | Should -BeLike "*/$app/batchwords-worker*"
         $error0.ErrorDetails.RecommendedAction | Should -BeLike "The start task could not download the program from the pool's application container*"
-        $programUrl = [Uri] (Invoke-BatchProbe GET "pools/$pool").startTask.resourceFiles[0].httpUrl
+        $programUrl = [Uri] (Invoke-TestBatchRequest GET "pools/$pool").Json.startTask.resourceFiles[0].httpUrl
         $signature = [Web.HttpUtility]::ParseQueryString($programUrl.Query)['sig']
         Assert-NoSecret $result @($signature, [Uri]::EscapeDataString($signature))
-        (Invoke-BatchProbe GET "jobs/$job/tasks/topNtask0").state | Should -Be 'active'
+        (Invoke-TestBatchRequest GET "jobs/$job/tasks/topNtask0").Json.state | Should -Be 'active'
     }
 }
 
@@ -869,10 +767,10 @@ Describe 'Publish-BwInput' -Tag 'Integration' {
             $expiresOn.AddTicks(-($expiresOn.Ticks % [TimeSpan]::TicksPerSecond)) | Should -Be $end
             "$($item.BlobUri)" | Should -Be $sas.GetLeftPart([UriPartial]::Path)
 
-            $read = Invoke-AnonymousRequest GET $sas
+            $read = Invoke-TestAnonymousRequest GET $sas
             $read.Status | Should -Be 200
             [Convert]::ToBase64String($read.Body) | Should -Be ([Convert]::ToBase64String([IO.File]::ReadAllBytes($item.Path)))
-            (Invoke-AnonymousRequest PUT $sas ([Text.Encoding]::UTF8.GetBytes('overwritten'))).Status | Should -Be 403
+            (Invoke-TestAnonymousRequest PUT $sas ([Text.Encoding]::UTF8.GetBytes('overwritten'))).Status | Should -Be 403
         }
         [Text.Encoding]::UTF8.GetString((Get-ProbeBlob $container 'doc.txt')) | Should -Be 'readable through the SAS'
     }

@@ -215,3 +215,123 @@ function Invoke-ScriptedHost {
         $runspace.Dispose()
     }
 }
+
+# --- Independent probes: requests to the local Azurite and Batch emulator signed with Shared Key, written here
+# from the services' references (not taken from the module), so a test can check what the cmdlets did through a
+# second path. One HttpClient for the run, with no proxy (loopback).
+$script:TestProbeHttp = [Net.Http.HttpClient]::new([Net.Http.SocketsHttpHandler]@{ UseProxy = $false })
+$script:TestProbeHttp.Timeout = [TimeSpan]::FromSeconds(60)
+
+function Get-TestStorageAccount {
+    # The local Azurite's account name and key. The key is the stack's own when BATCHWORDS_HOME/local holds one
+    # (azurite.key), else Azurite's published development key.
+    $keyFile = Join-Path $env:BATCHWORDS_HOME 'local/azurite.key'
+    $key = if (Test-Path $keyFile) { (Get-Content -Raw $keyFile).Trim() }
+    else { 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==' }
+    [pscustomobject]@{ Name = 'devstoreaccount1'; Key = $key }
+}
+
+function Get-TestSharedKeySignature([string] $Key, [string] $Text) {
+    $hmac = [Security.Cryptography.HMACSHA256]::new([Convert]::FromBase64String($Key))
+    try { [Convert]::ToBase64String($hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($Text))) } finally { $hmac.Dispose() }
+}
+
+function Get-TestCanonicalQuery([Uri] $Uri, [switch] $SortValues) {
+    # "\nname:value1,value2" per query parameter, names lowercased and sorted (Shared Key, both services).
+    $query = if ($Uri.Query.Length -gt 1) { $Uri.Query.Substring(1) } else { '' }
+    $pairs = foreach ($part in $query.Split('&', [StringSplitOptions]::RemoveEmptyEntries)) {
+        $kv = $part.Split('=', 2)
+        [pscustomobject]@{ Name = [Uri]::UnescapeDataString($kv[0]).ToLowerInvariant(); Value = if ($kv.Count -gt 1) { [Uri]::UnescapeDataString($kv[1]) } else { '' } }
+    }
+    $text = ''
+    foreach ($group in @($pairs | Group-Object Name -CaseSensitive) | Sort-Object { $_.Name } -Culture '') {
+        $values = @($group.Group.Value)
+        if ($SortValues) { $values = [string[]] $values; [Array]::Sort($values, [StringComparer]::Ordinal) }
+        $text += "`n$($group.Name):$($values -join ',')"
+    }
+    $text
+}
+
+function Invoke-TestStorageRequest {
+    # A request to the local Azurite ($Path relative to the blob endpoint, sent as given) signed with the account's
+    # Shared Key. Returns Status, Body (bytes) and ETag; a status >= 400 not in -Accept throws. Sent again on a
+    # fresh connection when Node closed a kept-alive one.
+    param([string] $Method, [string] $Path, [byte[]] $Body, [hashtable] $Headers = @{}, [int[]] $Accept = @(), [string] $Key)
+    $account = Get-TestStorageAccount
+    if ($Key) { $account.Key = $Key }
+    $blobEndpoint = (Get-BwContext).BlobEndpoint.ToString().TrimEnd('/')
+    for ($attempt = 1; ; $attempt++) {
+        $uri = [Uri]::new("$blobEndpoint/$Path")
+        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $uri)
+        if ($null -ne $Body) { $request.Content = [Net.Http.ByteArrayContent]::new($Body) }
+        $ms = [Collections.Generic.SortedDictionary[string, string]]::new([StringComparer]::Ordinal)
+        $ms['x-ms-date'] = [DateTimeOffset]::UtcNow.ToString('R', [cultureinfo]::InvariantCulture)
+        $ms['x-ms-version'] = '2021-12-02'
+        foreach ($name in $Headers.Keys) { $ms[$name.ToLowerInvariant()] = $Headers[$name] }
+        foreach ($name in $ms.Keys) { $null = $request.Headers.TryAddWithoutValidation($name, $ms[$name]) }
+        $length = if ($Body.Length -gt 0) { "$($Body.Length)" } else { '' }
+        # VERB, Content-Encoding, -Language, -Length, -MD5, -Type, Date, If-Modified-Since, If-Match, If-None-Match, If-Unmodified-Since, Range
+        $toSign = (@($Method, '', '', $length, '', '', '', '', '', '', '', '') -join "`n") + "`n"
+        foreach ($name in $ms.Keys) { $toSign += "${name}:$($ms[$name])`n" }
+        $toSign += "/$($account.Name)$($uri.AbsolutePath)" + (Get-TestCanonicalQuery $uri)
+        $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey $($account.Name):$(Get-TestSharedKeySignature $account.Key $toSign)")
+        try { $response = $script:TestProbeHttp.Send($request); break }
+        catch [Net.Http.HttpRequestException] { if ($attempt -ge 3) { throw } }
+        finally { $request.Dispose() }
+    }
+    try {
+        $status = [int] $response.StatusCode
+        $bytes = $response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult()
+        if (-not $response.IsSuccessStatusCode -and $status -notin $Accept) {
+            throw "$Method $Path`: $status $($response.ReasonPhrase): $([Text.Encoding]::UTF8.GetString($bytes))"
+        }
+        [pscustomobject]@{ Status = $status; Body = $bytes; ETag = $response.Headers.ETag.Tag }
+    }
+    finally { $response.Dispose() }
+}
+
+function Invoke-TestBatchRequest {
+    # A request to the local Batch emulator ($Path relative to the Batch endpoint; api-version added) signed with
+    # the account's Shared Key (batch-rest-api.md §7.1). Returns Status, Text and Json (parsed, when any); a status
+    # >= 400 not in -Accept throws.
+    param([string] $Method = 'GET', [string] $Path, [string] $Json, [int[]] $Accept = @())
+    $context = Get-BwContext
+    $account = $context.BatchAccountName
+    $key = (Get-Content -Raw (Join-Path $env:BATCHWORDS_HOME 'local/batch-emulator.key')).Trim()
+    $uri = [Uri]::new([Uri] ($context.BatchEndpoint.ToString().TrimEnd('/') + '/'), $Path)
+    if ($uri.Query -notmatch 'api-version=') { $uri = [Uri] ("$uri" + $(if ($uri.Query) { '&' } else { '?' }) + 'api-version=2025-06-01.21.0') }
+    $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $uri)
+    $type = 'application/json; odata=minimalmetadata'
+    $body = if ($Json) { [Text.Encoding]::UTF8.GetBytes($Json) } else { [byte[]]::new(0) }
+    if ($Json) {
+        $request.Content = [Net.Http.ByteArrayContent]::new($body)
+        $null = $request.Content.Headers.TryAddWithoutValidation('Content-Type', $type)
+    }
+    $date = [DateTimeOffset]::UtcNow.ToString('R', [cultureinfo]::InvariantCulture)
+    $null = $request.Headers.TryAddWithoutValidation('ocp-date', $date)
+    $length = if ($body.Length) { "$($body.Length)" } else { '' }
+    $toSign = (@($Method, '', '', $length, '', $(if ($Json) { $type } else { '' }), '', '', '', '', '', '') -join "`n") + "`n" +
+        "ocp-date:$date`n/$account$($uri.AbsolutePath)" + (Get-TestCanonicalQuery $uri -SortValues)
+    $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey ${account}:$(Get-TestSharedKeySignature $key $toSign)")
+    $response = $script:TestProbeHttp.Send($request)
+    try {
+        $status = [int] $response.StatusCode
+        $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+        if (-not $response.IsSuccessStatusCode -and $status -notin $Accept) { throw "$Method $Path`: $status $($response.ReasonPhrase): $text" }
+        [pscustomobject]@{ Status = $status; Text = $text; Json = $(if ($response.IsSuccessStatusCode -and $text) { $text | ConvertFrom-Json }) }
+    }
+    finally { $response.Dispose(); $request.Dispose() }
+}
+
+function Invoke-TestAnonymousRequest([string] $Method, [Uri] $Uri, [byte[]] $Body) {
+    # No Authorization header: what a Batch node does with a SAS URL. Returns Status and Body (bytes).
+    $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $Uri)
+    if ($null -ne $Body) {
+        $request.Content = [Net.Http.ByteArrayContent]::new($Body)
+        $null = $request.Headers.TryAddWithoutValidation('x-ms-blob-type', 'BlockBlob')
+        $null = $request.Headers.TryAddWithoutValidation('x-ms-version', '2021-12-02')
+    }
+    $response = $script:TestProbeHttp.Send($request)
+    try { [pscustomobject]@{ Status = [int] $response.StatusCode; Body = $response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult() } }
+    finally { $response.Dispose(); $request.Dispose() }
+}

@@ -57,68 +57,12 @@ BeforeAll {
 
     function Get-TypeName($Object) { $Object.PSObject.TypeNames[0] }
 
-    # --- Independent probes: plain HTTP with Shared Key signing (the C# StorageProbe and BatchProbe). ---
-    $script:Http = [Net.Http.HttpClient]::new([Net.Http.SocketsHttpHandler]@{ UseProxy = $false })
-    $script:Http.Timeout = [TimeSpan]::FromSeconds(60)
-    $script:StorageAccount = 'devstoreaccount1'   # Azurite's one built-in account and its published development key
-    $script:StorageKey = [Convert]::FromBase64String('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==')
-    $script:BlobEndpoint = $Context.BlobEndpoint.ToString().TrimEnd('/')
-    $script:BatchEndpoint = $Context.BatchEndpoint.ToString().TrimEnd('/')
-    $script:BatchAccount = $Context.BatchAccountName
-    $script:BatchKey = [Convert]::FromBase64String((Get-Content -Raw (Join-Path $TestHome.Path 'local/batch-emulator.key')).Trim())
-
-    function Get-SharedKeySignature([byte[]] $Key, [string] $Text) {
-        [Convert]::ToBase64String([Security.Cryptography.HMACSHA256]::HashData($Key, [Text.Encoding]::UTF8.GetBytes($Text)))
-    }
-
-    function Get-CanonicalQuery([Uri] $Uri) {
-        # "\nname:value" per query parameter, names lowercased and sorted, as Shared Key signs them.
-        $pairs = @($Uri.Query.TrimStart('?').Split('&', [StringSplitOptions]::RemoveEmptyEntries) | ForEach-Object {
-                $p = $_.Split('=', 2)
-                [pscustomobject]@{ Name = [Uri]::UnescapeDataString($p[0]).ToLowerInvariant(); Value = if ($p.Count -gt 1) { [Uri]::UnescapeDataString($p[1]) } else { '' } }
-            })
-        $text = ''
-        foreach ($group in ($pairs | Group-Object Name | Sort-Object { $_.Name } -CaseSensitive)) {
-            $text += "`n$($group.Name):$(($group.Group.Value | Sort-Object -CaseSensitive) -join ',')"
-        }
-        $text
-    }
-
-    function Get-TestContainerExists([string] $Name) {
-        # GET ?restype=container on Azurite, signed with the account key: 200 exists, 404 does not.
-        $uri = [Uri] "$BlobEndpoint/$Name`?restype=container"
-        $date = [DateTimeOffset]::UtcNow.ToString('R', [Globalization.CultureInfo]::InvariantCulture)
-        $toSign = "GET`n`n`n`n`n`n`n`n`n`n`n`nx-ms-date:$date`nx-ms-version:2021-12-02`n/$StorageAccount$($uri.AbsolutePath)$(Get-CanonicalQuery $uri)"
-        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::Get, $uri)
-        $null = $request.Headers.TryAddWithoutValidation('x-ms-date', $date)
-        $null = $request.Headers.TryAddWithoutValidation('x-ms-version', '2021-12-02')
-        $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey ${StorageAccount}:$(Get-SharedKeySignature $StorageKey $toSign)")
-        $response = $Http.Send($request)
-        try {
-            if ($response.StatusCode -eq [Net.HttpStatusCode]::NotFound) { return $false }
-            if (-not $response.IsSuccessStatusCode) { throw "GET container ${Name}: $([int]$response.StatusCode) $($response.Content.ReadAsStringAsync().GetAwaiter().GetResult())" }
-            $true
-        }
-        finally { $response.Dispose(); $request.Dispose() }
-    }
+    # --- Independent checks through the probes of tests/TestSupport.ps1 (Shared Key signed, not the module's code). ---
+    function Get-TestContainerExists([string] $Name) { (Invoke-TestStorageRequest GET "$Name`?restype=container" -Accept 404).Status -eq 200 }
 
     function Get-TestBatchResource([string] $Path) {
-        # GET on the emulator ('pools/x', 'jobs/x', 'jobs/x/tasks/y'), signed with the account key: the parsed
-        # JSON, or $null when there is no such resource.
-        $uri = [Uri] "$BatchEndpoint/$Path`?api-version=2025-06-01.21.0"
-        $date = [DateTimeOffset]::UtcNow.ToString('R', [Globalization.CultureInfo]::InvariantCulture)
-        $toSign = "GET`n`n`n`n`n`n`n`n`n`n`n`nocp-date:$date`n/$BatchAccount$($uri.AbsolutePath)$(Get-CanonicalQuery $uri)"
-        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::Get, $uri)
-        $null = $request.Headers.TryAddWithoutValidation('ocp-date', $date)
-        $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey ${BatchAccount}:$(Get-SharedKeySignature $BatchKey $toSign)")
-        $response = $Http.Send($request)
-        try {
-            if ($response.StatusCode -eq [Net.HttpStatusCode]::NotFound) { return $null }
-            $body = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
-            if (-not $response.IsSuccessStatusCode) { throw "GET ${Path}: $([int]$response.StatusCode) $body" }
-            $body | ConvertFrom-Json
-        }
-        finally { $response.Dispose(); $request.Dispose() }
+        # The pool, job or task ('pools/x', 'jobs/x', 'jobs/x/tasks/y') as parsed JSON, or $null when there is none.
+        (Invoke-TestBatchRequest GET $Path -Accept 404).Json
     }
 
     function Test-GoneOrDeleting([string] $Path) {
@@ -145,7 +89,6 @@ AfterAll {
         Get-BwJob -ErrorAction SilentlyContinue | Remove-BwJob -Force -ErrorAction SilentlyContinue
         Get-BwPool -ErrorAction SilentlyContinue | Remove-BwPool -Force -ErrorAction SilentlyContinue
     }
-    if ($Http) { $Http.Dispose() }
     Stop-TestLocalStack $TestHome
 }
 
