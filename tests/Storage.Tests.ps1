@@ -51,29 +51,6 @@ BeforeAll {
         $id
     }
 
-    function Test-ProbeContainer([string] $Name) { (Invoke-TestStorageRequest GET "$Name`?restype=container" -Accept 404).Status -ne 404 }
-    function New-ProbeContainer([string] $Name) { $null = Invoke-TestStorageRequest PUT "$Name`?restype=container" }
-    function Remove-ProbeContainer([string] $Name) { $null = Invoke-TestStorageRequest DELETE "$Name`?restype=container" -Accept 404 }
-    function Set-ProbeBlob([string] $Container, [string] $Blob, [string] $Content) {
-        $null = Invoke-TestStorageRequest PUT "$Container/$Blob" ([Text.Encoding]::UTF8.GetBytes($Content)) @{ 'x-ms-blob-type' = 'BlockBlob' }
-    }
-    function Get-ProbeBlob([string] $Container, [string] $Blob) {
-        # The blob's bytes, or $null when there is no such blob.
-        $response = Invoke-TestStorageRequest GET "$Container/$Blob" -Accept 404
-        if ($response.Status -eq 404) { return $null }
-        , $response.Body
-    }
-    function Get-ProbeBlobETag([string] $Container, [string] $Blob) { (Invoke-TestStorageRequest HEAD "$Container/$Blob").ETag }
-    function Get-ProbeBlobList([string] $Container) {
-        # Every blob name, following the continuation markers, in the service's (ordinal) order.
-        $marker = $null
-        do {
-            $relative = "$Container`?restype=container&comp=list" + $(if ($marker) { '&marker=' + [Uri]::EscapeDataString($marker) })
-            $xml = [xml] [Text.Encoding]::UTF8.GetString((Invoke-TestStorageRequest GET $relative).Body)
-            $xml.EnumerationResults.Blobs.Blob | Where-Object { $_ } | ForEach-Object { $_.Name }
-            $marker = $xml.EnumerationResults.NextMarker
-        } while ($marker)
-    }
     function New-ProbeContainerWith([string] $Stem, [hashtable] $Blobs = @{}) {
         # A container seeded over plain HTTP (not by the module).
         $name = New-TestContainerName $Stem
