@@ -88,6 +88,7 @@ $Staging = Join-Path $Out 'staging'
 $TestResults = Join-Path $Out 'test-results'
 $TestTools = Join-Path $Root 'tests/BatchWords.TestTools/BatchWords.TestTools.csproj'
 $script:Built = $false
+$script:TestSummary = $null
 
 function Write-Step([string] $Message) {
     Write-Host "==> $Message" -ForegroundColor Cyan
@@ -274,7 +275,8 @@ function Write-TestSummary {
         $failed += $counts.Failed + $counts.FailedContainers + $counts.FailedBlocks
         $skipped += $counts.Skipped
     }
-    Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
+    $script:TestSummary = "Tests: $passed passed, $failed failed, $skipped skipped"
+    Write-Host $script:TestSummary
 }
 
 function Invoke-Demo {
@@ -332,3 +334,5 @@ foreach ($name in $Task) {
     }
 }
 Write-Step ("Done: {0} in {1:mm\:ss}" -f ($Task -join ', '), $started.Elapsed)
+# The test count closes the output, where CI and people look for it.
+if ($script:TestSummary) { Write-Host $script:TestSummary }
