@@ -157,9 +157,8 @@ Describe 'An Azurite started by an older BatchWords, with the public key' -Tag '
     }
 
     AfterAll {
-        Disconnect-BwAccount
-        Stop-ProcessIfAlive $Old.ProcessId
-        Stop-TestLocalStack $TestHome
+        try { if ($Old) { Stop-ProcessIfAlive $Old.ProcessId } }
+        finally { Stop-TestLocalStack $TestHome }
     }
 
     It 'is restarted with the private key, keeping its data' {
@@ -252,10 +251,14 @@ Describe 'A full disk under BATCHWORDS_HOME' -Tag 'Integration' -Skip:(-not $Can
     }
 
     AfterAll {
-        Disconnect-BwAccount
-        $stopped = @(Disconnect-BwAccount -StopLocalServices -Confirm:$false)
-        & umount $TestHome.Path
-        Restore-TestHome $TestHome
+        # Whatever failed before: stop the services, then unmount, then remove the folder (in that order, or the
+        # tmpfs stays mounted and busy).
+        $stopped = @()
+        try { $stopped = @(Disconnect-BwAccount -StopLocalServices -Confirm:$false) }
+        finally {
+            & umount $TestHome.Path
+            Restore-TestHome $TestHome
+        }
         $stopped.Status | Should -Not -Contain 'StillRunning'
     }
 
