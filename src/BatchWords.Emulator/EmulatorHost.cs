@@ -26,6 +26,19 @@ public static class EmulatorHost
         var key = options.Validate();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
+        // Before anything touches the directory: another emulator on it must keep its sandboxes and tasks.
+        var dataLock = DataDirectoryLock.Acquire(dataDirectory);
+        try { return await StartLockedAsync(options, key, dataDirectory, dataLock, cancellationToken).ConfigureAwait(false); }
+        catch
+        {
+            dataLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<EmulatorHandle> StartLockedAsync(EmulatorOptions options, byte[] key, string dataDirectory,
+        DataDirectoryLock dataLock, CancellationToken cancellationToken)
+    {
         var state = new EmulatorState(options.AccountName, dataDirectory);
         RemoveStaleSandboxes(state);
 
@@ -68,7 +81,7 @@ public static class EmulatorHost
         state.ListenUrl = address;
         var runtime = app.Services.GetRequiredService<EmulatorRuntime>();
         runtime.Start();
-        return new EmulatorHandle(app, runtime, new Uri(address));
+        return new EmulatorHandle(app, runtime, new Uri(address), dataLock);
     }
 
     /// <summary>
@@ -98,12 +111,14 @@ public sealed class EmulatorHandle : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EmulatorRuntime _runtime;
+    private readonly DataDirectoryLock _dataLock;
     private int _disposed;
 
-    internal EmulatorHandle(WebApplication app, EmulatorRuntime runtime, Uri baseUri)
+    internal EmulatorHandle(WebApplication app, EmulatorRuntime runtime, Uri baseUri, DataDirectoryLock dataLock)
     {
         _app = app;
         _runtime = runtime;
+        _dataLock = dataLock;
         BaseUri = baseUri;
     }
 
@@ -119,5 +134,6 @@ public sealed class EmulatorHandle : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _runtime.ShutdownAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _dataLock.Dispose(); // last: the tasks are stopped and the sandboxes no longer in use
     }
 }

@@ -8,13 +8,11 @@ namespace BatchWords;
 /// <summary>Builds <see cref="BwContext"/>s: the Local backend (starting Azurite when needed) or Azure accounts.</summary>
 public static class Connections
 {
-    /// <summary>Azurite's one built-in account (a published, well-known development key, not a secret).</summary>
-    internal const string DevelopmentAccountName = "devstoreaccount1";
-    internal const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
     /// <summary>
-    /// Connects to the Local backend: reuses this user's running Azurite and Batch emulator (pid alive,
-    /// endpoint answers) or starts them, both at once and detached so they outlive the session.
+    /// Connects to the Local backend: reuses this user's running Azurite and Batch emulator (running on this
+    /// user's data folders with the keys in the key files, endpoint answers) or starts them, both at once and
+    /// detached so they outlive the session. Both sign with keys of this user's own (0600 files): the well-known
+    /// development key of Azurite opens nothing.
     /// </summary>
     public static async Task<BwContext> ConnectLocalAsync(LocalConnectOptions options, CancellationToken cancellationToken = default)
     {
@@ -23,7 +21,7 @@ public static class Connections
         // Find every program before starting any: with Azurite (or node) missing, the emulator started next to
         // it was left running, detached, with no context ever made to use it.
         LocalStack.LocatePrograms();
-        var storageTask = stack.EnsureStorageAsync(cancellationToken);
+        var storageTask = stack.EnsureStorageInstanceAsync(cancellationToken);
         var batchTask = stack.EnsureBatchAsync(cancellationToken);
         try { await Task.WhenAll(storageTask, batchTask).ConfigureAwait(false); }
         catch when (storageTask.IsFaulted || batchTask.IsFaulted)
@@ -33,11 +31,13 @@ public static class Connections
             await batchTask.ConfigureAwait(false);
             throw;
         }
-        var blobEndpoint = new Uri(storageTask.Result.ToString().TrimEnd('/') + "/" + DevelopmentAccountName);
-        var storage = StorageCredential.SharedKey(DevelopmentAccountName, DevelopmentAccountKey, StorageClientOptionsFactory.ForLocal());
-        var (batchEndpoint, batchKey) = batchTask.Result;
-        return new BwContext(BwBackend.Local, DevelopmentAccountName, blobEndpoint, storage,
-            BatchEmulatorService.AccountName, batchEndpoint, BatchCredential.SharedKey(BatchEmulatorService.AccountName, batchKey));
+        var azurite = storageTask.Result;
+        var blobEndpoint = new Uri(azurite.Endpoint.ToString().TrimEnd('/') + "/" + AzuriteService.AccountName);
+        var storage = StorageCredential.SharedKey(AzuriteService.AccountName, azurite.AccountKey,
+            StorageClientOptionsFactory.ForLocal(stack.StorageDataDirectory));
+        var emulator = batchTask.Result;
+        return new BwContext(BwBackend.Local, AzuriteService.AccountName, blobEndpoint, storage,
+            BatchEmulatorService.AccountName, emulator.Endpoint, BatchCredential.SharedKey(BatchEmulatorService.AccountName, emulator.AccountKey));
     }
 
     /// <inheritdoc cref="ConnectLocalAsync"/>

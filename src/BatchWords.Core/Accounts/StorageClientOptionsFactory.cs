@@ -9,11 +9,13 @@ internal static class StorageClientOptionsFactory
     /// Azurite 3.37 rejects the SDK's newest service version (2026-10-06) unless started with
     /// --skipApiVersionCheck; we pass that flag AND pin the newest version Azurite knows, so a user's own
     /// Azurite (started without the flag) works too. Few, fast retries: a loopback service that does not
-    /// answer is down, and six slow retries would only hide that.
+    /// answer is down, and six slow retries would only hide that. With Azurite's data folder given, a 500 on a
+    /// full disk is reported as such (<see cref="LocalDiskFullPolicy"/>).
     /// </summary>
-    public static BlobClientOptions ForLocal()
+    public static BlobClientOptions ForLocal(string? dataDirectory = null)
     {
         var options = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06);
+        if (dataDirectory is not null) options.AddPolicy(new LocalDiskFullPolicy(dataDirectory), Azure.Core.HttpPipelinePosition.PerCall);
         options.Retry.MaxRetries = 2;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(1);

@@ -11,6 +11,19 @@ internal static partial class AzuriteService
     /// <summary>What an Azurite blob process's command line contains (wherever the repo or module lives).</summary>
     internal const string CommandLineMarker = "azurite/dist/src/blob/main.js";
 
+    /// <summary>
+    /// The storage account's name. Azurite serves any account named in AZURITE_ACCOUNTS on its path-style URLs
+    /// (http://127.0.0.1:port/{account}); we keep the familiar name of its built-in account, but never its
+    /// published key: the key is this user's own (<see cref="LocalAccountKey"/>).
+    /// </summary>
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>Azurite's accounts ("name:base64key"); setting it REPLACES the built-in account and its public key.</summary>
+    internal const string AccountsVariable = "AZURITE_ACCOUNTS";
+
+    /// <summary>Azurite, on node, cannot flock: the launcher takes this lock in the data folder and hands it to Azurite.</summary>
+    public static readonly LocalServiceIdentity Identity = new(Name, CommandLineMarker, "azurite.lock", LocksItself: false);
+
     [GeneratedRegex(@"Azurite Blob service (?:successfully listens on|is successfully listening at) (http\S+)")]
     private static partial Regex ReadyLine();
 
@@ -29,8 +42,8 @@ internal static partial class AzuriteService
             "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
         }.Where(a => a.Length > 0).ToList(),
         ReadyLine(),
-        new Dictionary<string, string>(),
-        CommandLineMarker);
+        accountKey => new Dictionary<string, string> { [AccountsVariable] = $"{AccountName}:{accountKey}" },
+        Identity);
 
     /// <summary>
     /// Azurite's blob main.js: $BATCHWORDS_AZURITE, else node_modules/azurite found by walking up from this

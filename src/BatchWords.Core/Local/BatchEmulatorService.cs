@@ -23,16 +23,22 @@ internal static partial class BatchEmulatorService
     /// <summary>The environment variable the emulator reads its account key from.</summary>
     internal const string KeyVariable = "BATCHWORDS_EMULATOR_KEY";
 
+    /// <summary>
+    /// The emulator locks its data folder itself (an exclusive flock on this file, see DataDirectoryLock in the
+    /// emulator), so the descriptor is close-on-exec and the task processes it starts never inherit the lock.
+    /// </summary>
+    public static readonly LocalServiceIdentity Identity = new(Name, CommandLineMarker, "emulator.lock", LocksItself: true);
+
     [GeneratedRegex(@"BatchWords emulator listening on (http\S+)")]
     private static partial Regex ReadyLine();
 
-    public static LocalServiceDefinition Define(string emulatorAssembly, string accountKey) => new(
+    public static LocalServiceDefinition Define(string emulatorAssembly) => new(
         Name,
         DotnetLocator.Find(),
         dataDirectory => new List<string> { emulatorAssembly, "--account", AccountName, "--data", dataDirectory },
         ReadyLine(),
-        new Dictionary<string, string> { [KeyVariable] = accountKey },
-        CommandLineMarker);
+        accountKey => new Dictionary<string, string> { [KeyVariable] = accountKey },
+        Identity);
 
     /// <summary>
     /// The emulator's assembly: $BATCHWORDS_EMULATOR, else emulator/ of the built module, found by walking up

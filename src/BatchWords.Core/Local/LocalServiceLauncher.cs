@@ -3,18 +3,26 @@ using System.Diagnostics;
 namespace BatchWords;
 
 /// <summary>
-/// Runs local services detached from the session that starts them, one instance per user and service:
-/// finds a recorded running instance (pid alive, command line matches, endpoint answers) or starts one, and
-/// stops it with SIGTERM. The service is started through /bin/sh with stdin, stdout and stderr pointed at
-/// /dev/null and a log file, so it inherits no pipe of ours: a child holding the test runner's stdout
-/// would make 'dotnet test' wait for it forever.
+/// Runs local services detached from the session that starts them, one instance per user, service and data
+/// folder: reuses the recorded instance when it is the one running on the data folder, uses the account key in
+/// the key file and answers; otherwise stops whatever runs on the data folder (found from /proc, not from the
+/// state file) and starts one. Stops with SIGTERM. The service is started through /bin/sh with stdin, stdout
+/// and stderr pointed at /dev/null and a log file, so it inherits no pipe of ours: a child holding the test
+/// runner's stdout would make 'dotnet test' wait for it forever.
 /// </summary>
 internal sealed class LocalServiceLauncher
 {
-    // setsid: a new session, so Ctrl+C in the user's terminal (SIGINT to the foreground group) and closing
-    // the terminal (SIGHUP) leave the service running. macOS has no setsid: nohup covers SIGHUP there.
+    // The data folder's lock: for a service that cannot flock (Azurite, on node), the shell takes an exclusive
+    // flock on the lock file as descriptor 9, which the service inherits and so holds for as long as it runs; a
+    // second start on the same folder then fails here instead of running beside it. setsid: a new session, so
+    // Ctrl+C in the user's terminal (SIGINT to the foreground group) and closing the terminal (SIGHUP) leave the
+    // service running. macOS has neither flock(1) nor setsid: nohup covers SIGHUP there, and the state file alone
+    // tells what runs.
     private const string DetachScript =
-        "log=\"$1\"; shift; " +
+        "log=\"$1\"; lock=\"$2\"; shift 2; " +
+        "if [ -n \"$lock\" ] && command -v flock >/dev/null 2>&1; then " +
+        "exec 9<>\"$lock\" || exit 1; " +
+        "flock -n 9 || { echo \"another process holds $lock: the data folder is in use\" >&2; exit 1; }; fi; " +
         "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" >\"$log\" 2>&1 </dev/null & " +
         "else nohup \"$@\" >\"$log\" 2>&1 </dev/null & fi; echo $!";
 
@@ -32,56 +40,93 @@ internal sealed class LocalServiceLauncher
 
     public string StatePath(string name) => Path.Combine(_stateDirectory, name + ".json");
     public string LogPath(string name) => Path.Combine(_stateDirectory, name + ".log");
+    public string KeyPath(string name) => Path.Combine(_stateDirectory, name + ".key");
     public string DataDirectory(string name) => Path.Combine(_stateDirectory, name + "-data");
 
-    /// <summary>The endpoint of the running instance, started now if there is none that answers.</summary>
-    public async Task<LocalServiceState> EnsureRunningAsync(LocalServiceDefinition service, CancellationToken cancellationToken)
+    /// <summary>The running instance and its account key, started now (with a new key if need be) when there is none to reuse.</summary>
+    public async Task<LocalServiceInstance> EnsureRunningAsync(LocalServiceDefinition service, CancellationToken cancellationToken)
     {
         CreatePrivateDirectory(_stateDirectory);
         using var _ = await LockAsync(service.Name, cancellationToken).ConfigureAwait(false);
+        var key = LocalAccountKey.TryRead(KeyPath(service.Name));
         var state = LocalServiceState.Read(StatePath(service.Name));
-        if (state is not null && IsOurProcess(state, service))
+        var running = LocalServiceInstances.Find(service.Identity, DataDirectory(service.Name), state?.ProcessId);
+
+        string? why = null;
+        if (running.Count > 0)
         {
-            if (await EndpointProbe.AnswersAsync(state.Endpoint, cancellationToken).ConfigureAwait(false))
+            if (state is null || !running.Contains(state.ProcessId)) why = "its state file is missing or damaged";
+            else if (key is null) why = "its account key file is missing or damaged";
+            else if (state.KeyFingerprint != LocalAccountKey.Fingerprint(key))
+                why = "it was started with another account key than the key file's (or by an older BatchWords, with the public development key)";
+            else if (!await EndpointProbe.AnswersAsync(state.Endpoint, cancellationToken).ConfigureAwait(false))
+                why = $"{state.Endpoint} does not answer";
+            else
             {
+                // Only one instance can hold the data folder's lock; any other is an instance from before the lock.
+                await TerminateAllAsync(service.Name, running.Where(pid => pid != state.ProcessId), "another instance on the same data folder", cancellationToken).ConfigureAwait(false);
                 _log($"Reusing {service.Name} (pid {state.ProcessId}) at {state.Endpoint}, started {state.StartedOn:u}.");
-                return state;
+                return new LocalServiceInstance(state, key!);
             }
-            _log($"{service.Name} (pid {state.ProcessId}) is running but {state.Endpoint} does not answer: stopping it before starting a new one.");
-            await TerminateAsync(state, cancellationToken).ConfigureAwait(false);
         }
-        return await StartAsync(service, cancellationToken).ConfigureAwait(false);
+        if (why is not null) await TerminateAllAsync(service.Name, running, why, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            // Replaced only now that no service uses the old key: a service still running with it would refuse us.
+            key = LocalAccountKey.Replace(KeyPath(service.Name));
+            _log($"Made a new account key for {service.Name} in {KeyPath(service.Name)} (the file was missing or damaged).");
+        }
+        return new LocalServiceInstance(await StartAsync(service, key, cancellationToken).ConfigureAwait(false), key);
     }
 
-    /// <summary>Stops the recorded instance with SIGTERM and waits for it to exit (never SIGKILL).</summary>
-    public async Task<LocalServiceStopResult> StopAsync(LocalServiceDefinition service, CancellationToken cancellationToken)
-        => await StopAsync(service.Name, service.CommandLineMarker, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Stops the instance recorded under <paramref name="name"/>, whose command line contains <paramref name="marker"/>.</summary>
-    public async Task<LocalServiceStopResult> StopAsync(string name, string? marker, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops, with SIGTERM, every instance of the service on this user's data folder (the recorded one and any
+    /// the state file does not know of), waiting for each to exit (never SIGKILL); one result per process.
+    /// </summary>
+    public async Task<IReadOnlyList<LocalServiceStopResult>> StopAsync(LocalServiceIdentity identity, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(_stateDirectory)) return new LocalServiceStopResult(name, null, LocalServiceStopStatus.NotRunning);
+        var name = identity.Name;
+        if (!Directory.Exists(_stateDirectory)) return new[] { new LocalServiceStopResult(name, null, LocalServiceStopStatus.NotRunning) };
         using var _ = await LockAsync(name, cancellationToken).ConfigureAwait(false);
         var statePath = StatePath(name);
         var state = LocalServiceState.Read(statePath);
-        if (state is null || !ProcessSignals.IsAlive(state.ProcessId) || !CommandLineMatches(state.ProcessId, marker))
+        var running = LocalServiceInstances.Find(identity, DataDirectory(name), state?.ProcessId);
+        if (running.Count == 0)
         {
             File.Delete(statePath);
-            return new LocalServiceStopResult(name, state?.ProcessId, LocalServiceStopStatus.NotRunning);
+            return new[] { new LocalServiceStopResult(name, state?.ProcessId, LocalServiceStopStatus.NotRunning) };
         }
-        _log($"Stopping {name} (pid {state.ProcessId}) with SIGTERM.");
-        var stopped = await TerminateAsync(state, cancellationToken).ConfigureAwait(false);
-        if (stopped) File.Delete(statePath);
-        return new LocalServiceStopResult(name, state.ProcessId, stopped ? LocalServiceStopStatus.Stopped : LocalServiceStopStatus.StillRunning);
+        var results = new List<LocalServiceStopResult>();
+        foreach (var pid in running)
+        {
+            _log($"Stopping {name} (pid {pid}) with SIGTERM.");
+            var stopped = await TerminateAsync(pid, cancellationToken).ConfigureAwait(false);
+            results.Add(new LocalServiceStopResult(name, pid, stopped ? LocalServiceStopStatus.Stopped : LocalServiceStopStatus.StillRunning));
+        }
+        if (results.All(r => r.Status == LocalServiceStopStatus.Stopped)) File.Delete(statePath);
+        return results;
     }
 
-    private async Task<LocalServiceState> StartAsync(LocalServiceDefinition service, CancellationToken cancellationToken)
+    private async Task TerminateAllAsync(string name, IEnumerable<int> processIds, string why, CancellationToken cancellationToken)
+    {
+        foreach (var pid in processIds)
+        {
+            _log($"{name} (pid {pid}) runs on {DataDirectory(name)} but {why}: stopping it (SIGTERM) before starting a new one.");
+            if (!await TerminateAsync(pid, cancellationToken).ConfigureAwait(false))
+                throw new BwException(BwErrorKind.ResourceUnavailable, "LocalServiceStillRunning",
+                    $"{name} (pid {pid}) did not exit within {StopTimeout.TotalSeconds:0} s of SIGTERM; it was not killed, to keep its data.", name,
+                    "Connect again once it is idle, or stop it yourself (kill -TERM " + pid + ").");
+        }
+    }
+
+    private async Task<LocalServiceState> StartAsync(LocalServiceDefinition service, string key, CancellationToken cancellationToken)
     {
         var dataDirectory = DataDirectory(service.Name);
         CreatePrivateDirectory(dataDirectory);
         var logPath = LogPath(service.Name);
         File.WriteAllText(logPath, string.Empty);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(logPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var lockPath = service.Identity.LocksItself ? "" : Path.Combine(dataDirectory, service.Identity.DataLockFileName);
 
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -91,9 +136,9 @@ internal sealed class LocalServiceLauncher
             RedirectStandardError = true,
             WorkingDirectory = dataDirectory,
         };
-        foreach (var argument in new[] { "-c", DetachScript, "sh", logPath, service.FileName }.Concat(service.Arguments(dataDirectory)))
+        foreach (var argument in new[] { "-c", DetachScript, "sh", logPath, lockPath, service.FileName }.Concat(service.Arguments(dataDirectory)))
             start.ArgumentList.Add(argument);
-        foreach (var (key, value) in service.Environment) start.Environment[key] = value;
+        foreach (var (name, value) in service.Environment(key)) start.Environment[name] = value;
 
         _log($"Starting {service.Name}: {service.FileName} {string.Join(' ', service.Arguments(dataDirectory))} (log: {logPath}).");
         int pid;
@@ -105,11 +150,12 @@ internal sealed class LocalServiceLauncher
             await shell.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             if (!int.TryParse(output.Trim(), out pid))
                 throw new BwException(BwErrorKind.ResourceUnavailable, "LocalServiceStartFailed",
-                    $"Could not start {service.Name}: {errors.Trim()}", service.Name, "Check that /bin/sh works and the program exists.");
+                    $"Could not start {service.Name}: {errors.Trim()}", service.Name,
+                    "If its data folder is in use, stop the other instance (Disconnect-BwAccount -StopLocalServices); otherwise check that /bin/sh works and the program exists.");
         }
 
         var endpoint = await WaitForReadyLineAsync(service, pid, logPath, cancellationToken).ConfigureAwait(false);
-        var state = new LocalServiceState(service.Name, pid, endpoint, DateTimeOffset.UtcNow, logPath);
+        var state = new LocalServiceState(service.Name, pid, endpoint, DateTimeOffset.UtcNow, logPath, LocalAccountKey.Fingerprint(key));
         state.Write(StatePath(service.Name));
         _log($"{service.Name} (pid {pid}) listens on {endpoint}.");
         return state;
@@ -138,27 +184,16 @@ internal sealed class LocalServiceLauncher
         }
     }
 
-    private async Task<bool> TerminateAsync(LocalServiceState state, CancellationToken cancellationToken)
+    private static async Task<bool> TerminateAsync(int pid, CancellationToken cancellationToken)
     {
-        if (!ProcessSignals.Terminate(state.ProcessId)) return true;
+        if (!ProcessSignals.Terminate(pid)) return true;
         var deadline = DateTime.UtcNow + StopTimeout;
-        while (ProcessSignals.IsAlive(state.ProcessId))
+        while (ProcessSignals.IsAlive(pid))
         {
             if (DateTime.UtcNow > deadline) return false;
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
         return true;
-    }
-
-    private static bool IsOurProcess(LocalServiceState state, LocalServiceDefinition service)
-        => ProcessSignals.IsAlive(state.ProcessId) && CommandLineMatches(state.ProcessId, service.CommandLineMarker);
-
-    /// <summary>Pids are reused: where /proc exists, the process must still be the one we started.</summary>
-    private static bool CommandLineMatches(int pid, string? marker)
-    {
-        if (marker is null) return true;
-        var commandLine = ProcessSignals.CommandLine(pid);
-        return commandLine is null || commandLine.Contains(marker, StringComparison.Ordinal);
     }
 
     /// <summary>Serializes start/stop of one service across sessions and processes of this user.</summary>

@@ -4,17 +4,27 @@ namespace BatchWords;
 
 /// <summary>
 /// The per-user record of a running local service (pid, endpoint, start time, log), so the next session
-/// reuses it instead of starting a second instance on the same data directory. Written with mode 600:
-/// it names a loopback endpoint that only this user should be steered to.
+/// reuses it. It is a record, not the authority: which instances run on a data folder is found from the folder's
+/// lock and /proc (<see cref="LocalServiceInstances"/>), so a damaged state file never leads to a second
+/// instance. Written with mode 600: it names a loopback endpoint that only this user should be steered to.
+/// <paramref name="KeyFingerprint"/> tells which account key the instance was started with (a hash, never the
+/// key); null in a file written by an older BatchWords, whose Azurite used the public development key.
 /// </summary>
-internal sealed record LocalServiceState(string Name, int ProcessId, Uri Endpoint, DateTimeOffset StartedOn, string LogPath)
+internal sealed record LocalServiceState(string Name, int ProcessId, Uri Endpoint, DateTimeOffset StartedOn, string LogPath, string? KeyFingerprint = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public static LocalServiceState? Read(string path)
     {
-        try { return File.Exists(path) ? JsonSerializer.Deserialize<LocalServiceState>(File.ReadAllText(path), Json) : null; }
-        catch (JsonException) { return null; } // a torn or hand-edited file: treat as "not running", it is rewritten on start
+        try
+        {
+            if (!File.Exists(path)) return null;
+            var state = JsonSerializer.Deserialize<LocalServiceState>(File.ReadAllText(path), Json);
+            // Valid JSON is not yet a valid record ("{}", "null", a hand-edited file).
+            return state is { ProcessId: > 0, Endpoint.IsAbsoluteUri: true, Name: not null } ? state : null;
+        }
+        // A torn, garbled or hand-edited file: no record; what runs is found from the data folder instead.
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or UriFormatException) { return null; }
     }
 
     public void Write(string path)

@@ -18,6 +18,9 @@ public sealed class LocalStack
     /// <summary>Where data, logs and state files live: $BATCHWORDS_HOME/local, default ~/.batchwords/local.</summary>
     public string StateDirectory { get; }
 
+    /// <summary>Azurite's data folder (blobs and metadata).</summary>
+    internal string StorageDataDirectory => _launcher.DataDirectory(AzuriteService.Name);
+
     public static string DefaultStateDirectory()
     {
         var home = Environment.GetEnvironmentVariable("BATCHWORDS_HOME");
@@ -37,31 +40,26 @@ public sealed class LocalStack
 
     /// <summary>Azurite's blob endpoint (http://127.0.0.1:port), starting Azurite if it is not running.</summary>
     public async Task<Uri> EnsureStorageAsync(CancellationToken cancellationToken = default)
-    {
-        var azurite = AzuriteService.Define(AzuriteService.LocateMainScript());
-        var state = await _launcher.EnsureRunningAsync(azurite, cancellationToken).ConfigureAwait(false);
-        return state.Endpoint;
-    }
+        => (await EnsureStorageInstanceAsync(cancellationToken).ConfigureAwait(false)).Endpoint;
+
+    /// <summary>Azurite's endpoint and this user's storage account key, starting Azurite if it is not running.</summary>
+    internal Task<LocalServiceInstance> EnsureStorageInstanceAsync(CancellationToken cancellationToken = default)
+        => _launcher.EnsureRunningAsync(AzuriteService.Define(AzuriteService.LocateMainScript()), cancellationToken);
 
     /// <summary>The Batch emulator's endpoint and account key, starting the emulator if it is not running.</summary>
-    internal async Task<(Uri Endpoint, string AccountKey)> EnsureBatchAsync(CancellationToken cancellationToken = default)
-    {
-        var assembly = BatchEmulatorService.LocateAssembly();
-        LocalServiceLauncher.CreatePrivateDirectory(StateDirectory);
-        var (key, created) = EmulatorAccountKey.ReadOrCreate(StateDirectory);
-        // A new key means any emulator still running was started with the old one and would refuse us.
-        if (created) await _launcher.StopAsync(BatchEmulatorService.Name, BatchEmulatorService.CommandLineMarker, cancellationToken).ConfigureAwait(false);
-        var state = await _launcher.EnsureRunningAsync(BatchEmulatorService.Define(assembly, key), cancellationToken).ConfigureAwait(false);
-        return (state.Endpoint, key);
-    }
+    internal Task<LocalServiceInstance> EnsureBatchAsync(CancellationToken cancellationToken = default)
+        => _launcher.EnsureRunningAsync(BatchEmulatorService.Define(BatchEmulatorService.LocateAssembly()), cancellationToken);
 
-    /// <summary>Stops every local service of this user (SIGTERM, then waits), reporting each.</summary>
+    /// <summary>
+    /// Stops every local service of this user (SIGTERM, then waits), reporting each process: the recorded ones
+    /// and any other running on this user's data folders (a damaged or missing state file does not hide them).
+    /// </summary>
     public async Task<IReadOnlyList<LocalServiceStopResult>> StopAsync(CancellationToken cancellationToken = default)
     {
-        // By name and marker, not by definition: stopping must work even where Azurite, node or dotnet is no
-        // longer installed. The emulator first: a task it is finishing may still upload to Azurite.
-        var emulator = await _launcher.StopAsync(BatchEmulatorService.Name, BatchEmulatorService.CommandLineMarker, cancellationToken).ConfigureAwait(false);
-        var azurite = await _launcher.StopAsync(AzuriteService.Name, AzuriteService.CommandLineMarker, cancellationToken).ConfigureAwait(false);
-        return new[] { emulator, azurite };
+        // By identity, not by definition: stopping must work even where Azurite, node or dotnet is no longer
+        // installed. The emulator first: a task it is finishing may still upload to Azurite.
+        var emulator = await _launcher.StopAsync(BatchEmulatorService.Identity, cancellationToken).ConfigureAwait(false);
+        var azurite = await _launcher.StopAsync(AzuriteService.Identity, cancellationToken).ConfigureAwait(false);
+        return emulator.Concat(azurite).ToList();
     }
 }

@@ -12,6 +12,11 @@ internal static class StorageErrors
     public static BwException Map(Exception error, string operation, object? target)
     {
         if (error is BwException bw) return bw;
+        if (Find<LocalDiskFullException>(error) is { } full)
+            return new BwException(BwErrorKind.WriteError, "LocalDiskFull",
+                $"{operation} failed: no space left on device. Azurite could not write into '{full.Directory}': the file system holding it has {full.FreeBytes:N0} bytes free.",
+                full.Directory,
+                "Free space on that disk, or move BATCHWORDS_HOME to a larger one (Disconnect-BwAccount -StopLocalServices first), then retry.", full);
         var failed = error as RequestFailedException
             ?? (error as AggregateException)?.Flatten().InnerExceptions.OfType<RequestFailedException>().LastOrDefault();
         if (failed is null)
@@ -40,6 +45,15 @@ internal static class StorageErrors
             ServiceErrorCode = failed.ErrorCode,
         };
     }
+
+    /// <summary>The exception of that type in the chain (inner exceptions, and each of an AggregateException's).</summary>
+    private static T? Find<T>(Exception? error) where T : Exception => error switch
+    {
+        null => null,
+        T found => found,
+        AggregateException many => many.Flatten().InnerExceptions.Select(Find<T>).FirstOrDefault(e => e is not null),
+        _ => Find<T>(error.InnerException),
+    };
 
     /// <summary>The SDK's messages carry headers and request ids over many lines; the first says what went wrong.</summary>
     private static string FirstLine(string message)

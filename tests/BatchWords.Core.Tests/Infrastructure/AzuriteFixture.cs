@@ -13,10 +13,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private LocalServiceLauncher? _launcher;
     private LocalServiceDefinition? _definition;
 
+    /// <summary>Azurite's published development key: it must open nothing on a BatchWords Azurite (and serves as a well-formed dummy key).</summary>
+    public const string WellKnownDevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    /// <summary>The random account key this Azurite was started with (from its key file under the fixture's state directory).</summary>
+    public string AccountKey { get; private set; } = null!;
+
     /// <summary>http://127.0.0.1:port (no account segment).</summary>
     public Uri Endpoint { get; private set; } = null!;
 
-    public Uri BlobEndpoint => new(Endpoint.ToString().TrimEnd('/') + "/" + Connections.DevelopmentAccountName);
+    public Uri BlobEndpoint => new(Endpoint.ToString().TrimEnd('/') + "/" + AzuriteService.AccountName);
 
     public int ProcessId { get; private set; }
 
@@ -30,26 +36,27 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
         _definition = AzuriteService.Define(mainScript, inMemory: true);
         _launcher = new LocalServiceLauncher(_state.Path, TimeSpan.FromSeconds(60));
-        var state = await _launcher.EnsureRunningAsync(_definition, CancellationToken.None);
-        Endpoint = state.Endpoint;
-        ProcessId = state.ProcessId;
+        var instance = await _launcher.EnsureRunningAsync(_definition, CancellationToken.None);
+        Endpoint = instance.Endpoint;
+        ProcessId = instance.State.ProcessId;
+        AccountKey = instance.AccountKey;
     }
 
     public async Task DisposeAsync()
     {
-        if (_launcher is not null && _definition is not null) await _launcher.StopAsync(_definition, CancellationToken.None);
+        if (_launcher is not null && _definition is not null) await _launcher.StopAsync(_definition.Identity, CancellationToken.None);
         _state.Dispose();
     }
 
     /// <summary>A Local-backend context on this Azurite (what Connect-BwAccount builds, without starting anything).</summary>
     public BwContext CreateContext()
-        => new(BwBackend.Local, Connections.DevelopmentAccountName, BlobEndpoint,
-            StorageCredential.SharedKey(Connections.DevelopmentAccountName, Connections.DevelopmentAccountKey, StorageClientOptionsFactory.ForLocal()),
+        => new(BwBackend.Local, AzuriteService.AccountName, BlobEndpoint,
+            StorageCredential.SharedKey(AzuriteService.AccountName, AccountKey, StorageClientOptionsFactory.ForLocal()),
             null, null, null);
 
     /// <summary>An SDK client for checking what the product wrote.</summary>
     public Azure.Storage.Blobs.BlobServiceClient CreateServiceClient()
-        => new(BlobEndpoint, new Azure.Storage.StorageSharedKeyCredential(Connections.DevelopmentAccountName, Connections.DevelopmentAccountKey),
+        => new(BlobEndpoint, new Azure.Storage.StorageSharedKeyCredential(AzuriteService.AccountName, AccountKey),
             new Azure.Storage.Blobs.BlobClientOptions(Azure.Storage.Blobs.BlobClientOptions.ServiceVersion.V2026_06_06));
 
     /// <summary>A fresh, valid container name, so tests sharing the one Azurite never collide.</summary>

@@ -36,7 +36,7 @@ public sealed class LocalStackTests : IDisposable
         Assert.Equal(emulator.Endpoint, first.BatchEndpoint);
         Assert.Equal("127.0.0.1", first.BatchEndpoint!.Host);
         Assert.Equal((BatchAuthentication.SharedKey, "localbatch"), (first.BatchAuthentication, first.BatchAccountName));
-        var keyPath = _home.Combine("local", EmulatorAccountKey.FileName);
+        var keyPath = _home.Combine("local", "batch-emulator.key");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyPath));
         Assert.DoesNotContain(File.ReadAllText(keyPath).Trim(), File.ReadAllText(_home.Combine("local", "batch-emulator.json")));
         Assert.DoesNotContain(File.ReadAllText(keyPath).Trim(), ProcessSignals.CommandLine(emulator.ProcessId) ?? "");
@@ -93,7 +93,7 @@ public sealed class LocalStackTests : IDisposable
     {
         var first = await Connections.ConnectLocalAsync(Options());
         var firstPid = LocalServiceState.Read(_home.Combine("local", "batch-emulator.json"))!.ProcessId;
-        File.Delete(_home.Combine("local", EmulatorAccountKey.FileName));
+        File.Delete(_home.Combine("local", "batch-emulator.key"));
 
         var second = await Connections.ConnectLocalAsync(Options());
 

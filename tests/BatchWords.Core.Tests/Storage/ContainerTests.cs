@@ -60,7 +60,7 @@ public sealed class ContainerTests
         var unreachable = Connections.ConnectAzure(new AzureConnectOptions
         {
             StorageAccountName = "devstoreaccount1",
-            StorageAccountKeyText = Connections.DevelopmentAccountKey,
+            StorageAccountKeyText = BatchWords.Core.Tests.Infrastructure.AzuriteFixture.WellKnownDevelopmentKey,
             BlobEndpoint = new Uri("http://127.0.0.1:9/devstoreaccount1"),
         });
         var client = new BwStorageClient(unreachable);

@@ -35,7 +35,7 @@ public sealed class SecretScrubbingTests
     public async Task An_expired_sas_token_context_fails_without_the_signature_in_the_message()
     {
         var builder = new AccountSasBuilder(AccountSasPermissions.All, DateTimeOffset.UtcNow.AddMinutes(-10), AccountSasServices.Blobs, AccountSasResourceTypes.All);
-        var token = builder.ToSasQueryParameters(new StorageSharedKeyCredential(Connections.DevelopmentAccountName, Connections.DevelopmentAccountKey)).ToString();
+        var token = builder.ToSasQueryParameters(new StorageSharedKeyCredential(AzuriteService.AccountName, _azurite.AccountKey)).ToString();
         var signature = System.Web.HttpUtility.ParseQueryString(token)["sig"]!;
         var context = Connections.ConnectAzure(new AzureConnectOptions
         {

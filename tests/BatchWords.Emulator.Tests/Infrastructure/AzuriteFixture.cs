@@ -14,7 +14,9 @@ namespace BatchWords.Emulator.Tests.Infrastructure;
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     public const string AccountName = "devstoreaccount1";
-    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    /// <summary>The random key the Local backend made for this Azurite (its 0600 key file in the state directory).</summary>
+    public string AccountKey { get; private set; } = null!;
 
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), $"bw-emulator-azurite-{Guid.NewGuid():N}");
     private LocalStack? _stack;
@@ -28,6 +30,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         {
             var endpoint = await _stack.EnsureStorageAsync();
             BlobEndpoint = new Uri(endpoint.ToString().TrimEnd('/') + "/" + AccountName);
+            AccountKey = File.ReadAllText(Path.Combine(_stateDirectory, "azurite.key")).Trim();
         }
         catch (BwException e)
         {
