@@ -17,8 +17,8 @@ BeforeAll {
     Import-Module (Get-TestModuleManifest) -Force
     $script:Context = Connect-BwAccount
     $script:BlobBase = $Context.BlobEndpoint.ToString().TrimEnd('/')
-    # Azurite's well-known development account key (public): it must never be displayed.
-    $script:DevKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+    # The local stack's storage key: it must never be displayed.
+    $script:DevKey = (Get-TestStorageAccount).Key
     $script:SecretMarkers = 'sig=|ReadSasUri|AccountKey'
     $script:Containers = [Collections.Generic.List[string]]::new()
 
