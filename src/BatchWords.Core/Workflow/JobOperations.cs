@@ -148,6 +148,42 @@ public sealed class JobOperations
         foreach (var task in tasks) yield return TaskMapper.ToBwTask(task, jobId, _context);
     }
 
+    /// <summary>
+    /// The ids of the jobs bound to the pool that are not completed or being deleted, except <paramref name="exceptJobId"/>:
+    /// a pool with one of these still has work (or will get tasks), so a run that created the pool must not delete
+    /// it under them. A job counts while it is active even with no running task: it may be about to add some.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> GetLiveJobsOnPoolAsync(string poolId, string? exceptJobId = null, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(poolId, "Pool");
+        var result = new List<string>();
+        await BatchErrors.Guard("Listing jobs", poolId, async () =>
+        {
+            await foreach (var job in _client.GetJobsAsync(select: new[] { "id", "state", "poolInfo" }, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (job.Id is null || string.Equals(job.Id, exceptJobId, StringComparison.OrdinalIgnoreCase)) continue;
+                if (!string.Equals(job.PoolInfo?.PoolId, poolId, StringComparison.OrdinalIgnoreCase)) continue;
+                var state = job.State?.ToString();
+                if (string.Equals(state, "completed", StringComparison.OrdinalIgnoreCase) || string.Equals(state, "deleting", StringComparison.OrdinalIgnoreCase)) continue;
+                result.Add(job.Id);
+            }
+        }).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>True when the job exists (in any state).</summary>
+    public async Task<bool> JobExistsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(id, "Job");
+        try
+        {
+            await _client.GetJobAsync(id, select: new[] { "id" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404) { return false; }
+        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Reading job '{id}'", id); }
+    }
+
     public Task DeleteJobAsync(string id, CancellationToken cancellationToken = default)
     {
         BatchIds.Validate(id, "Job");
