@@ -156,7 +156,7 @@ Describe 'Invoke-BwTutorial deletes only what it created' -Tag 'Integration' {
         $job = New-TestId 'taken'
         New-UserContainer "$job-output" 'x_OUTPUT.txt'
 
-        { Invoke-BwTutorial -Path (New-TestInput 'x.txt' 'x') -JobId $job -PoolId (New-TestId 'taken') -ErrorAction Stop -WarningAction SilentlyContinue } |
+        { Invoke-BwTutorial -Path (New-TestInput 'x.txt' 'x') -JobId $job -PoolId (New-TestId 'taken') -Destination (Join-Path $TestDrive 'taken-out') -ErrorAction Stop -WarningAction SilentlyContinue } |
             Should -Throw -ErrorId 'OutputBlobExists,BatchWords.PowerShell.InvokeBwTutorialCommand'
         Get-BlobNames "$job-output" | Should -Be @('x_OUTPUT.txt')
         Get-BwJob -Id $job -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

@@ -168,6 +168,12 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         ThrowIfStopped();
         if (inputs.Count == 0) { Fail("None of the input files was uploaded; see the errors above."); return; }
 
+        // The job is created before the pool is created or reused: another run that shares the pool and finishes
+        // meanwhile then sees this job on it and keeps the pool (Batch accepts a job for a pool not created yet).
+        ledger.JobCreated = Run(ct => new JobOperations(context).CreateJobIfAbsentAsync(jobId, PoolId, ct));
+        (_startedJobContext, _startedJobId) = (context, jobId);
+        ThrowIfStopped();
+
         // The original uploaded its task program first; here New-BwPool uploads the worker it installs.
         if (TryLocateWorker() is { } worker) Say($"Uploading file {worker} to container [{applicationContainer}]...");
         Say($"Creating pool [{PoolId}]...");
@@ -182,8 +188,6 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 
         Say($"Creating job [{jobId}]...");
         Say($"Adding {inputs.Count} tasks to job [{jobId}]...");
-        ledger.JobCreated = !Run(ct => new JobOperations(context).JobExistsAsync(jobId, ct));
-        (_startedJobContext, _startedJobId) = (context, jobId);
         var tasks = Step("Start-BwJob", new Hashtable { ["JobId"] = jobId, ["Pool"] = PoolId, ["InputFile"] = inputs.Select(i => i.BaseObject).ToArray(), ["Top"] = Top, ["OutputContainer"] = outputContainer, ["Context"] = context });
         _tasksMayRun = tasks.Count > 0;
         ThrowIfStopped();

@@ -171,6 +171,25 @@ public sealed class JobOperations
         return result;
     }
 
+    /// <summary>
+    /// Creates the job on the pool unless it exists; true when this call created it. Batch takes a job for a pool
+    /// that does not exist yet, so a run can mark its use of a shared pool before it creates or reuses the pool:
+    /// another run that finishes then sees this job on the pool and keeps the pool.
+    /// </summary>
+    public async Task<bool> CreateJobIfAbsentAsync(string jobId, string poolId, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(jobId, "Job");
+        BatchIds.Validate(poolId, "Pool");
+        if (await JobExistsAsync(jobId, cancellationToken).ConfigureAwait(false)) return false;
+        try
+        {
+            await _client.CreateJobAsync(new BatchJobCreateOptions(jobId, new BatchPoolInfo { PoolId = poolId }), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "JobExists") { return false; }
+        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Creating job '{jobId}'", jobId); }
+    }
+
     /// <summary>True when the job exists (in any state).</summary>
     public async Task<bool> JobExistsAsync(string id, CancellationToken cancellationToken = default)
     {

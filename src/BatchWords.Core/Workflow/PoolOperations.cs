@@ -46,6 +46,12 @@ public sealed class PoolOperations
         var sha256 = await ComputeSha256Async(programPath, cancellationToken).ConfigureAwait(false);
 
         var existing = await TryGetPoolAsync(request.Id, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && IsDeleting(existing))
+        {
+            // Another run that created this pool deleted it as this one started: wait until it is gone, then create it.
+            request.Log?.Invoke($"Pool '{request.Id}' is being deleted: waiting until it is gone to create it again.");
+            existing = await WaitUntilDeletedAsync(request.Id, cancellationToken).ConfigureAwait(false);
+        }
         if (existing is not null) return await ReuseAsync(existing, request, programPath, programName, sha256, cancellationToken).ConfigureAwait(false);
         var program = await UploadProgramAsync(request, programPath, sha256, cancellationToken).ConfigureAwait(false);
 
@@ -148,6 +154,20 @@ public sealed class PoolOperations
         try { return (await _client.GetPoolAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false)).Value; }
         catch (Azure.RequestFailedException e) when (e.Status == 404) { return null; }
         catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Reading pool '{id}'", id); }
+    }
+
+    private static bool IsDeleting(BatchPool pool) => string.Equals(pool.State?.ToString(), "deleting", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Null once the pool is gone; the pool if it is still there (deleting) after five minutes.</summary>
+    private async Task<BatchPool?> WaitUntilDeletedAsync(string id, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            var pool = await TryGetPoolAsync(id, cancellationToken).ConfigureAwait(false);
+            if (pool is null || !IsDeleting(pool) || DateTime.UtcNow > deadline) return pool;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<BwPool> ReuseAsync(BatchPool existing, PoolRequest request, string programPath, string programName, string sha256, CancellationToken cancellationToken)
