@@ -6,7 +6,8 @@ namespace BatchWords.PowerShell;
 /// <summary>
 /// Waits until tasks complete, with progress, and emits each task in its final state as it finishes.
 /// "completed" is not success: a failed task also produces a non-terminating error with its exit code and
-/// the end of its stderr. At the timeout the cmdlet stops with an error naming the unfinished tasks.
+/// the end of its stderr. At the timeout the cmdlet writes an error naming the unfinished tasks (WaitTimedOut),
+/// after the tasks that completed, and ends normally so 'Wait-BwTask | Receive-BwOutput' still downloads those.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "BwTask")]
 [OutputType(typeof(BwTask))]
@@ -84,6 +85,11 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                     }
                 }
             }
+            // A timeout is not terminating: the tasks that did complete were emitted above, and the cmdlets after
+            // this one (Receive-BwOutput downloads in its EndProcessing) must still get to run on them. With
+            // -ErrorAction Stop it stops the pipeline like any error. Later jobs still get one poll each, so their
+            // completed tasks are emitted too (and each unfinished job is named in an error of its own).
+            catch (BwException e) when (e.ErrorId == "WaitTimedOut") { WriteError(e); }
             catch (BwException e) { ThrowTerminatingError(e); }
             finally
             {

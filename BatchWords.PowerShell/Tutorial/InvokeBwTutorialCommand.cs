@@ -54,6 +54,8 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     // load Core while it scans this assembly's types, before the load-context hook is in place.
     private BwContext? _startedJobContext;
     private string? _startedJobId;
+    // What this run created, so it deletes only that and names what is left when it ends early.
+    private TutorialRunLedger? _ledger;
     // Between Start-BwJob adding the tasks and Wait-BwTask seeing them all complete: tasks may be running.
     private bool _tasksMayRun;
     private volatile bool _stopRequested;
@@ -70,13 +72,19 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         try { RunTutorial(); }
         // A terminating error of a step (ThrowTerminatingError) unwinds as PipelineStoppedException too, so
         // Ctrl+C and failures meet here. The job is ended only when tasks of this run may be running: on Ctrl+C,
-        // or when a step failed after Start-BwJob added them (the wait timed out...). Not when Start-BwJob itself
-        // failed: then the job may be someone else's (JobOnAnotherPool) and this run added nothing to it.
-        catch (PipelineStoppedException) when (_stopRequested || _tasksMayRun)
+        // or when a step failed after Start-BwJob added them (the wait timed out...), and only if this run created
+        // it (a job that existed before is someone's, or an earlier run's). Then what is left is named.
+        catch (RuntimeException)
         {
-            if (TerminateStartedJob() && !_stopRequested)
-                WriteWarning($"Job '{_startedJobId}' was terminated so that its unfinished tasks stop running; its tasks and their logs stay until Remove-BwJob -Id {_startedJobId}.");
+            ReportLeftovers((_stopRequested || _tasksMayRun) && TerminateStartedJob());
             throw;
+        }
+        // A Core call of the tutorial's own (does the job exist, which jobs use the pool) that failed.
+        catch (BwException e)
+        {
+            ReportLeftovers((_stopRequested || _tasksMayRun) && TerminateStartedJob());
+            if (_stopRequested) throw new PipelineStoppedException();
+            ThrowTerminatingError(e);
         }
     }
 
@@ -87,53 +95,109 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     /// </summary>
     private bool TerminateStartedJob()
     {
-        if (_startedJobContext is null || _startedJobId is null) return false;
+        if (_startedJobContext is null || _startedJobId is null || _ledger is not { JobCreated: true }) return false;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
             new JobOperations(_startedJobContext).TerminateJobAsync(_startedJobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult();
+            _ledger.JobEnded = true;
             return true;
         }
         catch (Exception e) when (e is BwException or OperationCanceledException) { return false; /* best effort: the tutorial is already failing */ }
+    }
+
+    /// <summary>
+    /// Names what the run made that still exists, with the command that removes each. After Ctrl+C the pipeline is
+    /// stopping and refuses WriteWarning, so the line goes to the host's warning output (the user is at the console).
+    /// </summary>
+    private void ReportLeftovers(bool jobTerminated)
+    {
+        var leftovers = _ledger?.Leftovers() ?? Array.Empty<string>();
+        var how = _stopRequested ? "was stopped" : "failed";
+        var jobLine = jobTerminated ? $" Job '{_startedJobId}' was terminated so that its unfinished tasks stop running." : "";
+        if (leftovers.Count == 0 && jobLine.Length == 0) return;
+        var message = $"Invoke-BwTutorial {how} before it finished.{jobLine}" +
+            (leftovers.Count == 0 ? "" : " Left behind: " + string.Join("; ", leftovers) + ".");
+        if (!_stopRequested)
+        {
+            try { WriteWarning(message); return; }
+            catch (PipelineStoppedException) { /* stopping after all: to the host below */ }
+        }
+        try { Host?.UI?.WriteWarningLine(message); }
+        catch (Exception e) when (e is not OutOfMemoryException) { /* a host without a UI: nothing more can be said */ }
+    }
+
+    private void ThrowIfStopped()
+    {
+        if (_stopRequested) throw new PipelineStoppedException();
     }
 
     private void RunTutorial()
     {
         var files = ResolveInputs();
         if (files is null) return;
-        var jobId = JobId ?? $"BatchWordsTutorialJob-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+        var jobId = JobId ?? TutorialRunNames.NewJobId();
+        // Validated before ShouldProcess: the containers' names come from the job id.
+        string inputContainer, outputContainer;
+        try { (inputContainer, outputContainer) = (TutorialRunNames.InputContainerFor(jobId), TutorialRunNames.OutputContainerFor(jobId)); }
+        catch (BwException e) { ThrowTerminatingError(e); return; }
+        const string applicationContainer = "application";
         var destination = GetUnresolvedProviderPathFromPSPath(Destination ?? "batchwords-output");
-        if (!ShouldProcess($"{files.Count} file(s) on pool '{PoolId}', job '{jobId}'", "Run the Batch top-N words tutorial")) return;
+        if (!ShouldProcess($"{files.Count} file(s) on pool '{PoolId}', job '{jobId}', containers '{inputContainer}' and '{outputContainer}'", "Run the Batch top-N words tutorial")) return;
 
         var started = DateTime.Now;
         var clock = Stopwatch.StartNew();
         var context = ResolveContext();
+        var ledger = _ledger = new TutorialRunLedger(jobId, PoolId);
         Say($"Sample start: {started:yyyy-MM-dd HH:mm:ss}");
         Say("");
 
-        Step("New-BwContainer", new Hashtable { ["Name"] = new[] { "application", "input", "output" }, ["Context"] = context });
+        // The run's own input and output containers (named after the job), and the shared application container
+        // New-BwPool puts the worker in. Each is reported Created or Existing: only the run's own are deleted.
+        foreach (var container in Step("New-BwContainer", new Hashtable { ["Name"] = new[] { applicationContainer, inputContainer, outputContainer }, ["Context"] = context }))
+            if (container.BaseObject is BwContainer c) ledger.RecordContainer(c.Name, c.Status);
+        ThrowIfStopped();
+        if (!ledger.CreatedContainer(outputContainer)) RefuseToOverwriteOutputs(context, outputContainer, files);
 
-        foreach (var file in files) Say($"Uploading file {file} to container [input]...");
-        var inputs = Step("Publish-BwInput", new Hashtable { ["Container"] = "input", ["LiteralPath"] = files.ToArray(), ["Force"] = true, ["Context"] = context });
+        foreach (var file in files) Say($"Uploading file {file} to container [{inputContainer}]...");
+        // No -Force: a blob of the same name with other content (in a container that existed before) is the
+        // owner's, and its upload fails instead of replacing it.
+        var inputs = Step("Publish-BwInput", new Hashtable { ["Container"] = inputContainer, ["LiteralPath"] = files.ToArray(), ["Context"] = context });
+        foreach (var input in inputs.Select(i => i.BaseObject).OfType<BwInputFile>().Where(i => i.Status == InputFileStatus.Uploaded))
+            ledger.RecordBlobWritten(input.Container, input.BlobName);
+        ThrowIfStopped();
+        if (inputs.Count == 0) { Fail("None of the input files was uploaded; see the errors above."); return; }
+
+        // The job is created before the pool is created or reused: another run that shares the pool and finishes
+        // meanwhile then sees this job on it and keeps the pool (Batch accepts a job for a pool not created yet).
+        ledger.JobCreated = Run(ct => new JobOperations(context).CreateJobIfAbsentAsync(jobId, PoolId, ct));
+        (_startedJobContext, _startedJobId) = (context, jobId);
+        ThrowIfStopped();
 
         // The original uploaded its task program first; here New-BwPool uploads the worker it installs.
-        if (TryLocateWorker() is { } worker) Say($"Uploading file {worker} to container [application]...");
+        if (TryLocateWorker() is { } worker) Say($"Uploading file {worker} to container [{applicationContainer}]...");
         Say($"Creating pool [{PoolId}]...");
         // -NodeCount only when given: New-BwPool warns when a reused pool has another node count than asked for,
         // which a run with the defaults did not ask for (both default to 1 node for a new pool).
-        var poolParameters = new Hashtable { ["Id"] = PoolId, ["Context"] = context };
+        var poolParameters = new Hashtable { ["Id"] = PoolId, ["ApplicationContainer"] = applicationContainer, ["Context"] = context };
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount))) poolParameters["NodeCount"] = NodeCount;
         var pool = Step("New-BwPool", poolParameters);
+        ledger.PoolCreated = pool.Select(p => p.BaseObject).OfType<BwPool>().Any(p => p.Provisioning == PoolProvisioning.Created);
+        ThrowIfStopped();
         if (pool.Count == 0) { Fail("The pool could not be created or reused; see the error above."); return; }
 
         Say($"Creating job [{jobId}]...");
         Say($"Adding {inputs.Count} tasks to job [{jobId}]...");
-        (_startedJobContext, _startedJobId) = (context, jobId);
-        var tasks = Step("Start-BwJob", new Hashtable { ["JobId"] = jobId, ["Pool"] = PoolId, ["InputFile"] = inputs.Select(i => i.BaseObject).ToArray(), ["Top"] = Top, ["Context"] = context });
+        var tasks = Step("Start-BwJob", new Hashtable { ["JobId"] = jobId, ["Pool"] = PoolId, ["InputFile"] = inputs.Select(i => i.BaseObject).ToArray(), ["Top"] = Top, ["OutputContainer"] = outputContainer, ["Context"] = context });
         _tasksMayRun = tasks.Count > 0;
+        ThrowIfStopped();
 
         Say($"Monitoring all tasks for 'Completed' state, timeout in {Timeout}...");
-        var finished = tasks.Count == 0 ? new List<PSObject>() : Step("Wait-BwTask", new Hashtable { ["JobId"] = jobId, ["TaskId"] = tasks.Select(t => ((BwTask)t.BaseObject).TaskId).ToArray(), ["Timeout"] = Timeout, ["Context"] = context }).ToList();
+        // Wait-BwTask's timeout is a non-terminating error (so a pipeline still downloads what finished); here it
+        // ends the tutorial, with the job terminated and the leftovers named.
+        var finished = tasks.Count == 0 ? new List<PSObject>() : Step("Wait-BwTask", new Hashtable { ["JobId"] = jobId, ["TaskId"] = tasks.Select(t => ((BwTask)t.BaseObject).TaskId).ToArray(), ["Timeout"] = Timeout, ["Context"] = context },
+            terminatesOn: e => e.FullyQualifiedErrorId.StartsWith("WaitTimedOut,", StringComparison.Ordinal)).ToList();
+        ThrowIfStopped();
         _tasksMayRun = false;
         var final = finished.Select(t => (BwTask)t.BaseObject).ToList();
         // Wait-BwTask reads the tasks back from the service, which knows the input's blob name, not the local
@@ -148,37 +212,45 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 
         var downloaded = new Dictionary<string, string>(StringComparer.Ordinal);
         var succeededBlobs = final.Where(t => t.Succeeded && t.OutputBlobName is not null).Select(t => t.OutputBlobName!).ToArray();
+        // The run's tasks wrote these (output files upload on success only).
+        foreach (var blob in succeededBlobs) ledger.RecordBlobWritten(outputContainer, blob);
         if (succeededBlobs.Length > 0)
         {
-            foreach (var file in Step("Receive-BwOutput", new Hashtable { ["Container"] = "output", ["BlobName"] = succeededBlobs, ["Destination"] = destination, ["Force"] = true, ["Context"] = context }))
+            foreach (var file in Step("Receive-BwOutput", new Hashtable { ["Container"] = outputContainer, ["BlobName"] = succeededBlobs, ["Destination"] = destination, ["Force"] = true, ["Context"] = context }))
             {
                 var info = (FileInfo)file.BaseObject;
                 downloaded[info.Name] = info.FullName;
-                Say($"  Downloaded blob {info.Name} from container [output] to {info.FullName}");
+                Say($"  Downloaded blob {info.Name} from container [{outputContainer}] to {info.FullName}");
             }
+            ThrowIfStopped();
             Say("  Download complete!");
         }
 
-        // Every task has finished with its input and output, so those two containers go now. The application
-        // container holds the worker the pool's start task installs: it goes only with the pool, because
-        // nodes that join or reboot later download it (deleting it under a live pool broke the original;
-        // azure-batch-samples#165).
+        // Every task has finished with its input and output, so those go now: the run's own containers whole, and
+        // from containers that existed before only the blobs this run wrote. The application container holds the
+        // worker the pool's start task installs: it can go only with the pool, because nodes that join or reboot
+        // later download it (deleting it under a live pool broke the original; azure-batch-samples#165).
         Say("Deleting containers...");
-        Step("Remove-BwContainer", new Hashtable { ["Name"] = new[] { "input", "output" }, ["Force"] = true, ["Context"] = context });
+        foreach (var container in new[] { inputContainer, outputContainer })
+        {
+            RemoveWhatTheRunWrote(context, ledger, container);
+            ThrowIfStopped();
+        }
 
         Say("");
         Say($"Sample end: {DateTime.Now:yyyy-MM-dd HH:mm:ss}");
         Say($"Elapsed time: {clock.Elapsed:hh\\:mm\\:ss\\.fff}");
         Say("");
 
-        // The original's "Delete job?" and "Delete pool?" prompts, as ShouldProcess (-Confirm, -WhatIf).
-        if (!KeepJob && ShouldProcess($"job '{jobId}'", "Delete Batch job"))
-            Step("Remove-BwJob", new Hashtable { ["Id"] = new[] { jobId }, ["Force"] = true, ["Context"] = context });
-        if (!KeepPool && ShouldProcess($"pool '{PoolId}' and its application container", "Delete Batch pool"))
+        // The original's "Delete job?" and "Delete pool?" prompts, as ShouldProcess (-Confirm, -WhatIf). Only what
+        // this run created is deleted.
+        if (!KeepJob && ledger.JobCreated && ShouldProcess($"job '{jobId}'", "Delete Batch job"))
         {
-            Step("Remove-BwPool", new Hashtable { ["Id"] = new[] { PoolId }, ["Force"] = true, ["Context"] = context });
-            Step("Remove-BwContainer", new Hashtable { ["Name"] = new[] { "application" }, ["Force"] = true, ["Context"] = context });
+            Step("Remove-BwJob", new Hashtable { ["Id"] = new[] { jobId }, ["Force"] = true, ["Context"] = context });
+            ledger.JobDeleted = true;
+            ThrowIfStopped();
         }
+        if (!KeepPool) RemovePoolIfOurs(context, ledger, applicationContainer);
 
         foreach (var task in final)
         {
@@ -199,6 +271,75 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
                 OutputPath = outputPath,
             });
         }
+    }
+
+    /// <summary>
+    /// In an output container that existed before the run (a -JobId whose container name is taken), a task would
+    /// overwrite a blob of the same name and the cleanup would then delete it: refuse before anything runs.
+    /// </summary>
+    private void RefuseToOverwriteOutputs(BwContext context, string outputContainer, IReadOnlyList<string> files)
+    {
+        var outputs = files.Select(f => TaskCommandLine.OutputNameFor(System.IO.Path.GetFileName(f))).ToList();
+        var taken = Run(ct => new BwStorageClient(context).GetExistingBlobNamesAsync(outputContainer, outputs, ct));
+        if (taken.Count > 0)
+            ThrowTerminatingError(ToErrorRecord(new BwException(BwErrorKind.ResourceExists, "OutputBlobExists",
+                $"Container '{outputContainer}' existed before this run and already holds {string.Join(", ", taken.Select(t => $"'{t}'"))}, which this run's tasks would overwrite; nothing was run.",
+                outputContainer, "Pass another -JobId (the run's containers are named after it), or move those blobs away.")));
+    }
+
+    /// <summary>The run's own container is deleted; from one that existed before, only the blobs the run wrote.</summary>
+    private void RemoveWhatTheRunWrote(BwContext context, TutorialRunLedger ledger, string container)
+    {
+        if (ledger.CreatedContainer(container))
+        {
+            // -Confirm:$false, not -Force: -Force would also remove a container some pool's start task uses.
+            var removed = Step("Remove-BwContainer", new Hashtable { ["Name"] = new[] { container }, ["Confirm"] = false, ["PassThru"] = true, ["Context"] = context });
+            if (removed.Count > 0) ledger.RecordContainerRemoved(container);
+            return;
+        }
+        var blobs = ledger.BlobsWrittenInto(container);
+        if (blobs.Count == 0) return;
+        Say($"  Container [{container}] existed before this run: deleting only the {blobs.Count} blob(s) this run wrote in it.");
+        try { ledger.RecordBlobsDeleted(container, Run(ct => new BwStorageClient(context).DeleteBlobsAsync(container, blobs, ct))); }
+        catch (BwException e) { WriteError(e); }
+    }
+
+    /// <summary>
+    /// The pool goes only if this run created it and no other job is live on it (two runs share the default
+    /// pool: the first to finish must not delete it under the other). The application container goes with it
+    /// only if this run created the container and no other live pool's start task downloads from it.
+    /// </summary>
+    private void RemovePoolIfOurs(BwContext context, TutorialRunLedger ledger, string applicationContainer)
+    {
+        if (!ledger.PoolCreated)
+        {
+            Say($"Keeping pool [{PoolId}]: it existed before this run.");
+            return;
+        }
+        var others = Run(ct => new JobOperations(context).GetLiveJobsOnPoolAsync(PoolId, ledger.JobId, ct));
+        if (others.Count > 0)
+        {
+            WriteWarning($"Pool '{PoolId}' was created by this run but was not deleted: job(s) '{string.Join("', '", others)}' still use it. Remove it with Remove-BwPool -Id {PoolId} once they are done.");
+            return;
+        }
+        if (!ShouldProcess($"pool '{PoolId}' and its application container", "Delete Batch pool")) return;
+        Step("Remove-BwPool", new Hashtable { ["Id"] = new[] { PoolId }, ["Force"] = true, ["Context"] = context });
+        ledger.PoolDeleted = true;
+        ThrowIfStopped();
+        if (!ledger.CreatedContainer(applicationContainer)) return;
+
+        var usage = Run(ct => new PoolOperations(context).GetStartTaskContainerUsageAsync(ct));
+        if (usage.TryGetValue(applicationContainer, out var pools))
+        {
+            WriteVerbose($"Keeping container '{applicationContainer}': the start task of pool(s) '{string.Join("', '", pools)}' downloads from it.");
+            return;
+        }
+        // No -Force: should a pool start using it meanwhile, Remove-BwContainer refuses, and that is reported as
+        // what happened (a warning), not as a failure of the run.
+        var errors = new List<ErrorRecord>();
+        var removed = Step("Remove-BwContainer", new Hashtable { ["Name"] = new[] { applicationContainer }, ["Confirm"] = false, ["PassThru"] = true, ["Context"] = context }, captureErrors: errors);
+        if (removed.Count > 0) ledger.RecordContainerRemoved(applicationContainer);
+        foreach (var error in errors) WriteWarning($"Container '{applicationContainer}' was kept: {error.Exception.Message}");
     }
 
     /// <summary>The worker New-BwPool uploads (for the milestone line), or null when it cannot be found (New-BwPool then says why).</summary>
@@ -244,9 +385,15 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         return result;
     }
 
-    /// <summary>Runs one cmdlet of the module in this runspace, forwarding its streams as they arrive.</summary>
-    private List<PSObject> Step(string command, Hashtable parameters)
+    /// <summary>
+    /// Runs one cmdlet of the module in this runspace, forwarding its streams as they arrive. Errors matching
+    /// <paramref name="terminatesOn"/> end the tutorial (after the step) instead of being forwarded; with
+    /// <paramref name="captureErrors"/> the step's errors are collected there instead of written. A step that
+    /// Ctrl+C stopped ends the tutorial too: its partial results are never used.
+    /// </summary>
+    private List<PSObject> Step(string command, Hashtable parameters, Func<ErrorRecord, bool>? terminatesOn = null, List<ErrorRecord>? captureErrors = null)
     {
+        ThrowIfStopped();
         using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
         _step = ps;
         ps.AddCommand(command).AddParameters(parameters);
@@ -260,6 +407,13 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         // Merged into its output, they arrive here and are re-written through this cmdlet, as its own.
         ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.All, PipelineResultTypes.Output);
         var results = new List<PSObject>();
+        ErrorRecord? terminating = null;
+        void OnError(ErrorRecord error)
+        {
+            if (terminatesOn is not null && terminatesOn(error)) terminating ??= error;
+            else if (captureErrors is not null) captureErrors.Add(error);
+            else WriteError(error);
+        }
         var output = new PSDataCollection<PSObject>();
         // The nested pipeline runs synchronously on this thread, so these handlers may call Write*.
         output.DataAdded += (_, e) =>
@@ -268,7 +422,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             switch (item?.BaseObject)
             {
                 case null: break;
-                case ErrorRecord error: WriteError(error); break;
+                case ErrorRecord error: OnError(error); break;
                 case WarningRecord warning: WriteWarning(warning.Message); break;
                 case VerboseRecord verbose: WriteVerbose(verbose.Message); break;
                 case DebugRecord debug: WriteDebug(debug.Message); break;
@@ -276,20 +430,31 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
                 default: results.Add(item); break;
             }
         };
-        ps.Streams.Error.DataAdded += (_, e) => WriteError(ps.Streams.Error[e.Index]);
+        ps.Streams.Error.DataAdded += (_, e) => OnError(ps.Streams.Error[e.Index]);
         ps.Streams.Progress.DataAdded += (_, e) => WriteProgress(ps.Streams.Progress[e.Index]);
         try
         {
+            ThrowIfStopped();
             ps.Invoke(null, output);
-            return results;
         }
-        catch (RuntimeException e) when (e is not PipelineStoppedException)
+        // Ctrl+C reaches the nested pipeline first: it may unwind here before this cmdlet's StopProcessing ran.
+        catch (PipelineStoppedException)
         {
-            // A step's terminating error (a timeout, a missing pool) ends the tutorial with that error.
+            _stopRequested = true;
+            throw;
+        }
+        catch (RuntimeException e) when (!_stopRequested)
+        {
+            // A step's terminating error (a missing pool, a start task that failed) ends the tutorial with that error.
             ThrowTerminatingError(e.ErrorRecord);
             throw;
         }
         finally { _step = null; }
+        // Ctrl+C stopped the step: what it returned is partial (263 of 10,000 uploads), and no later step may run.
+        if (ps.InvocationStateInfo.State == PSInvocationState.Stopped) _stopRequested = true;
+        ThrowIfStopped();
+        if (terminating is not null) ThrowTerminatingError(terminating);
+        return results;
     }
 
     /// <summary>A milestone line, shown by the host like Write-Host and kept in the information stream.</summary>

@@ -74,6 +74,50 @@ public sealed class BwStorageClient
         }
     }
 
+    /// <summary>
+    /// Deletes these blobs of the container (a blob already gone is not an error): how a run removes what it
+    /// wrote into a container that existed before it, leaving every other blob there. Returns the names deleted.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DeleteBlobsAsync(string container, IEnumerable<string> blobNames, CancellationToken cancellationToken = default)
+    {
+        ContainerNameRules.Validate(container);
+        var client = _service.GetBlobContainerClient(container);
+        var deleted = new List<string>();
+        foreach (var name in blobNames.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                var response = await client.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (response.Value) deleted.Add(name);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw StorageErrors.Map(e, $"Delete blob '{name}' of container '{container}'", name);
+            }
+        }
+        return deleted;
+    }
+
+    /// <summary>Which of these blob names the container already holds (none when the container does not exist).</summary>
+    public async Task<IReadOnlyList<string>> GetExistingBlobNamesAsync(string container, IEnumerable<string> blobNames, CancellationToken cancellationToken = default)
+    {
+        ContainerNameRules.Validate(container);
+        var client = _service.GetBlobContainerClient(container);
+        var existing = new List<string>();
+        foreach (var name in blobNames.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                if ((await client.GetBlobClient(name).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value) existing.Add(name);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw StorageErrors.Map(e, $"Check blob '{name}' of container '{container}'", name);
+            }
+        }
+        return existing;
+    }
+
     /// <summary>Names of the account's containers starting with <paramref name="prefix"/> (tab completion).</summary>
     public async IAsyncEnumerable<string> GetContainerNamesAsync(string? prefix = null,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -98,7 +142,7 @@ public sealed class BwStorageClient
     /// Uploads files to <paramref name="container"/> in parallel. Yields progress, one <see cref="InputUploaded"/> per
     /// file in storage and one <see cref="TransferFailed"/> per file that could not be (missing, a directory,
     /// unreadable, different content without Force). Throws only when the whole operation cannot start
-    /// (bad container name, missing container, bad options).
+    /// (bad container name, missing container, bad options, two different files with the same blob name).
     /// </summary>
     public async IAsyncEnumerable<TransferEvent> UploadInputsAsync(string container, IReadOnlyList<string> paths, UploadOptions? options = null,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -113,9 +157,10 @@ public sealed class BwStorageClient
         if (options.Prefix is { Length: > 0 } prefix && (prefix.Contains('\\') || prefix.StartsWith('/')))
             throw new BwException(BwErrorKind.InvalidArgument, "InvalidBlobPrefix",
                 $"Blob prefix '{prefix}' may not start with '/' or contain backslashes.", prefix, "Use forward slashes, e.g. 'run1/'.");
+        var unique = InputBlobNames.RejectDuplicates(paths, options.Prefix);
         var client = _service.GetBlobContainerClient(container);
         await RequireContainerAsync(client, cancellationToken).ConfigureAwait(false);
-        await foreach (var item in new InputUploader(client, _sas, options).RunAsync(paths, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in new InputUploader(client, _sas, options).RunAsync(unique, cancellationToken).ConfigureAwait(false))
             yield return item;
     }
 

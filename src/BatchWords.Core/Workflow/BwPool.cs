@@ -36,6 +36,9 @@ public sealed class BwPool
     /// <summary>File name of the program installed into $AZ_BATCH_NODE_SHARED_DIR on each node.</summary>
     public string? Program { get; init; }
 
+    /// <summary>SHA-256 (hex) of the installed program, checked by the start task before it installs it.</summary>
+    public string? ProgramSha256 { get; init; }
+
     /// <summary>Node count per node state (idle, running, starttaskfailed, ...), when nodes were listed.</summary>
     public IReadOnlyDictionary<string, int> NodeStates { get; init; } = new Dictionary<string, int>();
 

@@ -148,6 +148,61 @@ public sealed class JobOperations
         foreach (var task in tasks) yield return TaskMapper.ToBwTask(task, jobId, _context);
     }
 
+    /// <summary>
+    /// The ids of the jobs bound to the pool that are not completed or being deleted, except <paramref name="exceptJobId"/>:
+    /// a pool with one of these still has work (or will get tasks), so a run that created the pool must not delete
+    /// it under them. A job counts while it is active even with no running task: it may be about to add some.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> GetLiveJobsOnPoolAsync(string poolId, string? exceptJobId = null, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(poolId, "Pool");
+        var result = new List<string>();
+        await BatchErrors.Guard("Listing jobs", poolId, async () =>
+        {
+            await foreach (var job in _client.GetJobsAsync(select: new[] { "id", "state", "poolInfo" }, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (job.Id is null || string.Equals(job.Id, exceptJobId, StringComparison.OrdinalIgnoreCase)) continue;
+                if (!string.Equals(job.PoolInfo?.PoolId, poolId, StringComparison.OrdinalIgnoreCase)) continue;
+                var state = job.State?.ToString();
+                if (string.Equals(state, "completed", StringComparison.OrdinalIgnoreCase) || string.Equals(state, "deleting", StringComparison.OrdinalIgnoreCase)) continue;
+                result.Add(job.Id);
+            }
+        }).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Creates the job on the pool unless it exists; true when this call created it. Batch takes a job for a pool
+    /// that does not exist yet, so a run can mark its use of a shared pool before it creates or reuses the pool:
+    /// another run that finishes then sees this job on the pool and keeps the pool.
+    /// </summary>
+    public async Task<bool> CreateJobIfAbsentAsync(string jobId, string poolId, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(jobId, "Job");
+        BatchIds.Validate(poolId, "Pool");
+        if (await JobExistsAsync(jobId, cancellationToken).ConfigureAwait(false)) return false;
+        try
+        {
+            await _client.CreateJobAsync(new BatchJobCreateOptions(jobId, new BatchPoolInfo { PoolId = poolId }), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "JobExists") { return false; }
+        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Creating job '{jobId}'", jobId); }
+    }
+
+    /// <summary>True when the job exists (in any state).</summary>
+    public async Task<bool> JobExistsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(id, "Job");
+        try
+        {
+            await _client.GetJobAsync(id, select: new[] { "id" }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404) { return false; }
+        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Reading job '{id}'", id); }
+    }
+
     public Task DeleteJobAsync(string id, CancellationToken cancellationToken = default)
     {
         BatchIds.Validate(id, "Job");

@@ -11,6 +11,8 @@ public sealed class PoolOperations
     /// <summary>Pool metadata naming the installed program, so Start-BwJob knows what to run.</summary>
     internal const string ProgramMetadata = "batchwords-program";
     internal const string ApplicationContainerMetadata = "batchwords-application-container";
+    /// <summary>Pool metadata: the SHA-256 (hex) of the installed program, which the start task checks before installing it.</summary>
+    internal const string ProgramSha256Metadata = "batchwords-program-sha256";
 
     private readonly BwContext _context;
     private readonly BatchClient _client;
@@ -22,8 +24,12 @@ public sealed class PoolOperations
     }
 
     /// <summary>
-    /// Creates the pool, or returns the existing one when it is compatible (same VM size and program).
-    /// The program is uploaded to the application container either way, so nodes that join later find it.
+    /// Creates the pool, or returns the existing one when it is compatible (same VM size and program name). The
+    /// program is uploaded under a content-addressed name (sha256-{first 16 hex digits}/{program}), so pools
+    /// with different builds never overwrite each other's program, and its start task checks the SHA-256 before
+    /// installing it. A reused pool whose program has this SHA-256 gets its blob uploaded again (restored if it
+    /// was removed or replaced), so nodes that join later find it; a pool that installs another build is reused
+    /// as it is. A pool another run created a moment ago (PoolExists on create) is reused the same way.
     /// </summary>
     public async Task<BwPool> CreateOrReuseAsync(PoolRequest request, CancellationToken cancellationToken = default)
     {
@@ -37,15 +43,17 @@ public sealed class PoolOperations
         var programName = Path.GetFileName(programPath);
         TaskCommandLine.ValidateFileName(programName, "program");
 
-        var existing = await TryGetPoolAsync(request.Id, cancellationToken).ConfigureAwait(false);
-        var program = await UploadProgramAsync(request, programPath, cancellationToken).ConfigureAwait(false);
+        var sha256 = await ComputeSha256Async(programPath, cancellationToken).ConfigureAwait(false);
 
-        if (existing is not null)
+        var existing = await TryGetPoolAsync(request.Id, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && IsDeleting(existing))
         {
-            EnsureCompatible(existing, request, programName);
-            request.Log?.Invoke($"Pool '{request.Id}' exists and is compatible: reusing it.");
-            return await DescribeAsync(existing, PoolProvisioning.Reused, cancellationToken).ConfigureAwait(false);
+            // Another run that created this pool deleted it as this one started: wait until it is gone, then create it.
+            request.Log?.Invoke($"Pool '{request.Id}' is being deleted: waiting until it is gone to create it again.");
+            existing = await WaitUntilDeletedAsync(request.Id, cancellationToken).ConfigureAwait(false);
         }
+        if (existing is not null) return await ReuseAsync(existing, request, programPath, programName, sha256, cancellationToken).ConfigureAwait(false);
+        var program = await UploadProgramAsync(request, programPath, sha256, cancellationToken).ConfigureAwait(false);
 
         var image = await BatchErrors.Guard("Listing supported images", request.Image,
             () => ImageSelector.SelectAsync(_client, request.Image, cancellationToken)).ConfigureAwait(false);
@@ -56,9 +64,10 @@ public sealed class PoolOperations
             VirtualMachineConfiguration = new VirtualMachineConfiguration(image.ImageReference!, image.NodeAgentSkuId!),
             TargetDedicatedNodes = request.NodeCount,
             TaskSlotsPerNode = request.TaskSlotsPerNode,
-            StartTask = new BatchStartTask(TaskCommandLine.InstallProgram(programName))
+            StartTask = new BatchStartTask(TaskCommandLine.InstallProgram(programName, sha256))
             {
-                ResourceFiles = new List<ResourceFile> { new() { HttpUri = program, FilePath = programName, FileMode = "0755" } },
+                // No file mode: the download is not executable; the start task makes the checked copy so.
+                ResourceFiles = new List<ResourceFile> { new() { HttpUri = program, FilePath = programName } },
                 // Pool-scoped admin, as the tutorial: the copy into the shared directory must be readable by every task user.
                 UserIdentity = new UserIdentity { AutoUser = new AutoUserSpecification { Scope = AutoUserScope.Pool, ElevationLevel = ElevationLevel.Admin } },
                 WaitForSuccess = true,
@@ -68,11 +77,20 @@ public sealed class PoolOperations
             {
                 new(ProgramMetadata, programName),
                 new(ApplicationContainerMetadata, request.ApplicationContainer),
+                new(ProgramSha256Metadata, sha256),
             },
         };
         request.Log?.Invoke($"POST /pools (id '{request.Id}', {request.NodeCount} x {request.VmSize}, {request.TaskSlotsPerNode} slot(s) per node).");
-        await BatchErrors.Guard($"Creating pool '{request.Id}'", request.Id,
-            () => _client.CreatePoolAsync(pool, cancellationToken)).ConfigureAwait(false);
+        try { await _client.CreatePoolAsync(pool, cancellationToken).ConfigureAwait(false); }
+        catch (Azure.RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "PoolExists")
+        {
+            // Another run (two tutorials on the default pool) created it between our read and our create.
+            request.Log?.Invoke($"Pool '{request.Id}' was created by someone else a moment ago: reusing it if compatible.");
+            var raced = await TryGetPoolAsync(request.Id, cancellationToken).ConfigureAwait(false)
+                ?? throw BatchErrors.Map(e, $"Creating pool '{request.Id}'", request.Id);
+            return await ReuseAsync(raced, request, programPath, programName, sha256, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Creating pool '{request.Id}'", request.Id); }
         var created = await BatchErrors.Guard($"Reading pool '{request.Id}'", request.Id,
             () => _client.GetPoolAsync(request.Id, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return await DescribeAsync(created.Value, PoolProvisioning.Created, cancellationToken).ConfigureAwait(false);
@@ -138,13 +156,59 @@ public sealed class PoolOperations
         catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Reading pool '{id}'", id); }
     }
 
-    private async Task<Uri> UploadProgramAsync(PoolRequest request, string programPath, CancellationToken cancellationToken)
+    private static bool IsDeleting(BatchPool pool) => string.Equals(pool.State?.ToString(), "deleting", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Null once the pool is gone; the pool if it is still there (deleting) after five minutes.</summary>
+    private async Task<BatchPool?> WaitUntilDeletedAsync(string id, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            var pool = await TryGetPoolAsync(id, cancellationToken).ConfigureAwait(false);
+            if (pool is null || !IsDeleting(pool) || DateTime.UtcNow > deadline) return pool;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BwPool> ReuseAsync(BatchPool existing, PoolRequest request, string programPath, string programName, string sha256, CancellationToken cancellationToken)
+    {
+        EnsureCompatible(existing, request, programName);
+        var installed = existing.Metadata?.FirstOrDefault(m => m.Name == ProgramSha256Metadata)?.Value;
+        if (string.Equals(installed, sha256, StringComparison.OrdinalIgnoreCase))
+            await UploadProgramAsync(request, programPath, sha256, cancellationToken).ConfigureAwait(false);
+        else
+            request.Log?.Invoke($"Pool '{request.Id}' installs another build of '{programName}' (SHA-256 {installed ?? "not recorded"}, not {sha256}): its nodes keep running theirs.");
+        request.Log?.Invoke($"Pool '{request.Id}' exists and is compatible: reusing it.");
+        return await DescribeAsync(existing, PoolProvisioning.Reused, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The hex SHA-256 of the program file, which names its blob and which the start task checks.</summary>
+    private static async Task<string> ComputeSha256Async(string programPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = File.OpenRead(programPath);
+            return Convert.ToHexString(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BwException(BwErrorKind.ReadError, "ProgramUnreadable", $"The program '{programPath}' cannot be read: {e.Message}", programPath,
+                "Check the file's permissions, or pass another -Program.", e);
+        }
+    }
+
+    /// <summary>The program's blob name in the application container: sha256-{16 hex digits}/{program}.</summary>
+    internal static string ProgramBlobPrefix(string sha256) => $"sha256-{sha256[..16]}/";
+
+    private async Task<Uri> UploadProgramAsync(PoolRequest request, string programPath, string sha256, CancellationToken cancellationToken)
     {
         var storage = new BwStorageClient(_context);
         await storage.CreateContainerAsync(request.ApplicationContainer, cancellationToken).ConfigureAwait(false);
-        request.Log?.Invoke($"Uploading the program {programPath} to container '{request.ApplicationContainer}'.");
-        // Force: the newest build of the program replaces an older one; identical bytes are not re-sent.
-        var options = new UploadOptions { Force = true, SasExpiry = request.ProgramSasValidity, ThrottleLimit = 1 };
+        request.Log?.Invoke($"Uploading the program {programPath} (SHA-256 {sha256}) to container '{request.ApplicationContainer}' as {ProgramBlobPrefix(sha256)}{Path.GetFileName(programPath)}.");
+        // The name carries the content's hash, so a different build never lands on this name. Force: a blob of
+        // this name with other bytes was replaced by someone else, and the right bytes are put back; identical
+        // bytes are not re-sent.
+        var options = new UploadOptions { Prefix = ProgramBlobPrefix(sha256), Force = true, SasExpiry = request.ProgramSasValidity, ThrottleLimit = 1 };
         await foreach (var e in storage.UploadInputsAsync(request.ApplicationContainer, new[] { programPath }, options, cancellationToken).ConfigureAwait(false))
         {
             if (e is TransferFailed failed) throw failed.Error;
@@ -205,6 +269,7 @@ public sealed class PoolOperations
             Image = image is null ? null : $"{image.Publisher}/{image.Offer}/{image.Sku}",
             NodeAgentSkuId = pool.VirtualMachineConfiguration?.NodeAgentSkuId,
             Program = pool.Metadata?.FirstOrDefault(m => m.Name == ProgramMetadata)?.Value,
+            ProgramSha256 = pool.Metadata?.FirstOrDefault(m => m.Name == ProgramSha256Metadata)?.Value,
             ApplicationContainer = pool.Metadata?.FirstOrDefault(m => m.Name == ApplicationContainerMetadata)?.Value,
             StartTaskContainers = StartTaskContainers(pool),
             NodeStates = nodeStates,

@@ -27,11 +27,26 @@ public static class TaskCommandLine
                 name, "Rename the file (letters, digits, spaces, '.', '-' and '_' are safe) and publish it again.");
     }
 
-    /// <summary>The start task: copy the program from its working directory into the node's shared directory.</summary>
-    public static string InstallProgram(string programName)
+    /// <summary>
+    /// The start task: check the downloaded program against the SHA-256 New-BwPool computed from the file it
+    /// uploaded, and only then install it into the node's shared directory and make it executable. A blob
+    /// replaced in the application container (anyone who can write there) then fails the start task with a
+    /// message saying so, instead of running as the pool's admin user. sha256sum is in coreutils (every Linux
+    /// image, and the machine that runs the local emulator). The copy goes to a temporary name and is renamed,
+    /// so a task never runs a half-written program.
+    /// </summary>
+    public static string InstallProgram(string programName, string sha256)
     {
         ValidateFileName(programName, "program");
-        return $"/bin/sh -c 'set -e; cp -p \"{programName}\" \"$AZ_BATCH_NODE_SHARED_DIR/{programName}\"; chmod 0755 \"$AZ_BATCH_NODE_SHARED_DIR/{programName}\"'";
+        if (sha256.Length != 64 || !sha256.All(Uri.IsHexDigit))
+            throw new ArgumentException($"'{sha256}' is not a SHA-256 in hex.", nameof(sha256));
+        var hash = sha256.ToLowerInvariant();
+        var target = $"\"$AZ_BATCH_NODE_SHARED_DIR/{programName}\"";
+        var temporary = $"\"$AZ_BATCH_NODE_SHARED_DIR/.{programName}.installing\"";
+        return "/bin/sh -c '"
+            + $"if ! echo \"{hash}  {programName}\" | sha256sum -c --status -; then "
+            + $"echo \"ProgramIntegrityCheckFailed: {programName} does not match the SHA-256 New-BwPool recorded ({hash}): the program blob was replaced after it was uploaded. It was not installed.\" >&2; exit 86; fi; "
+            + $"set -e; cp \"{programName}\" {temporary}; chmod 0755 {temporary}; mv -f {temporary} {target}'";
     }
 
     /// <summary>The top-N task: the installed program on the input file, in the task's working directory.</summary>

@@ -155,7 +155,9 @@ public sealed class TaskWaiter
             (exitCode is null ? "" : $" (exit code {exitCode})") +
             (failure?.Code is null ? "" : $": {failure.Code}{(string.IsNullOrWhiteSpace(failure.Message) ? "" : $": {failure.Message}")}") +
             (string.IsNullOrWhiteSpace(stderr) ? "." : $". Its stderr ends with:\n{stderr}"),
-            poolId, downloadFailed
+            poolId, stderr?.Contains("ProgramIntegrityCheckFailed", StringComparison.Ordinal) == true
+                ? "The program blob in the pool's application container was replaced after New-BwPool uploaded it, so it was not installed. Check who can write to that container; then run New-BwPool again (it puts the right program back under its SHA-256 name) and remove and re-create this pool."
+                : downloadFailed
                 ? "The start task could not download the program from the pool's application container (was it removed while the pool lived?): remove the pool with Remove-BwPool, then create it again with New-BwPool."
                 : "Fix the program the start task installs (New-BwPool -Program), then remove and re-create the pool.");
     }

@@ -109,17 +109,19 @@ public sealed class StorageRuntimeTests
         var app = await _fx.Azurite.NewContainerAsync("rt-tut-app");
         var worker = app.GetBlobClient(program);
         // --filepath F --numwords N --rule R: the N most frequent words, written to {stem}_OUTPUT{ext}.
-        await worker.UploadAsync(BinaryData.FromString(
-            "#!/bin/sh\nf=$2; stem=${f%.*}; ext=.${f##*.}\ntr -s ' ' '\\n' < \"$f\" | sort | uniq -c | sort -rn | head -n \"$4\" | awk '{print $2\": \"$1}' > \"${stem}_OUTPUT${ext}\"\n"));
+        var script = BinaryData.FromString(
+            "#!/bin/sh\nf=$2; stem=${f%.*}; ext=.${f##*.}\ntr -s ' ' '\\n' < \"$f\" | sort | uniq -c | sort -rn | head -n \"$4\" | awk '{print $2\": \"$1}' > \"${stem}_OUTPUT${ext}\"\n");
+        await worker.UploadAsync(script);
+        var sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(script.ToArray())).ToLowerInvariant();
         var input = await _fx.Azurite.NewContainerAsync("rt-tut-in");
         var text = input.GetBlobClient("taskdata1.txt");
         await text.UploadAsync(BinaryData.FromString("the cat and the dog and the bird"));
         var output = await _fx.Azurite.NewContainerAsync("rt-tut-out");
 
         var poolId = RuntimeFixture.NewId("rt-tutorial");
-        var nodes = await _fx.CreatePoolAsync(poolId, nodes: 1, startTask: new BatchStartTask(TaskCommandLine.InstallProgram(program))
+        var nodes = await _fx.CreatePoolAsync(poolId, nodes: 1, startTask: new BatchStartTask(TaskCommandLine.InstallProgram(program, sha256))
         {
-            ResourceFiles = new List<ResourceFile> { new() { HttpUri = AzuriteFixture.ReadSas(worker), FilePath = program, FileMode = "0755" } },
+            ResourceFiles = new List<ResourceFile> { new() { HttpUri = AzuriteFixture.ReadSas(worker), FilePath = program } },
             UserIdentity = new UserIdentity { AutoUser = new AutoUserSpecification { Scope = AutoUserScope.Pool, ElevationLevel = ElevationLevel.Admin } },
             WaitForSuccess = true,
             MaxTaskRetryCount = 1,
