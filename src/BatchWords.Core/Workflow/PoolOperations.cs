@@ -51,6 +51,7 @@ public sealed class PoolOperations
             () => ImageSelector.SelectAsync(_client, request.Image, cancellationToken)).ConfigureAwait(false);
         request.Log?.Invoke($"Image {image.ImageReference!.Publisher}/{image.ImageReference.Offer}/{image.ImageReference.Sku} ({image.NodeAgentSkuId}).");
 
+        var token = CreationToken.New();
         var pool = new BatchPoolCreateOptions(request.Id, request.VmSize)
         {
             VirtualMachineConfiguration = new VirtualMachineConfiguration(image.ImageReference!, image.NodeAgentSkuId!),
@@ -68,11 +69,24 @@ public sealed class PoolOperations
             {
                 new(ProgramMetadata, programName),
                 new(ApplicationContainerMetadata, request.ApplicationContainer),
+                CreationToken.Item(token),
             },
         };
         request.Log?.Invoke($"POST /pools (id '{request.Id}', {request.NodeCount} x {request.VmSize}, {request.TaskSlotsPerNode} slot(s) per node).");
-        await BatchErrors.Guard($"Creating pool '{request.Id}'", request.Id,
-            () => _client.CreatePoolAsync(pool, cancellationToken)).ConfigureAwait(false);
+        try { await _client.CreatePoolAsync(pool, cancellationToken).ConfigureAwait(false); }
+        catch (Azure.RequestFailedException e) when (e.ErrorCode == BatchErrorCodeStrings.PoolExists)
+        {
+            // Either an attempt of this call went through and its answer was lost, or somebody else made it meanwhile.
+            var found = await TryGetPoolAsync(request.Id, cancellationToken).ConfigureAwait(false) ?? throw BatchErrors.Map(e, $"Creating pool '{request.Id}'", request.Id);
+            if (!CreationToken.IsOurs(found.Metadata, token))
+            {
+                EnsureCompatible(found, request, programName);
+                request.Log?.Invoke($"Pool '{request.Id}' was created by someone else meanwhile and is compatible: reusing it.");
+                return await DescribeAsync(found, PoolProvisioning.Reused, cancellationToken).ConfigureAwait(false);
+            }
+            request.Log?.Invoke($"The answer to creating pool '{request.Id}' was lost, but the pool was created.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Creating pool '{request.Id}'", request.Id); }
         var created = await BatchErrors.Guard($"Reading pool '{request.Id}'", request.Id,
             () => _client.GetPoolAsync(request.Id, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return await DescribeAsync(created.Value, PoolProvisioning.Created, cancellationToken).ConfigureAwait(false);
