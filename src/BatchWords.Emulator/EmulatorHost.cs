@@ -1,5 +1,7 @@
 using System.Net;
 using BatchWords.Emulator.Api;
+using BatchWords.Emulator.Durability;
+using BatchWords.Emulator.Faults;
 using BatchWords.Emulator.Http;
 using BatchWords.Emulator.Runtime;
 using BatchWords.Emulator.State;
@@ -40,14 +42,54 @@ public static class EmulatorHost
         DataDirectoryLock dataLock, CancellationToken cancellationToken)
     {
         var state = new EmulatorState(options.AccountName, dataDirectory);
-        RemoveStaleSandboxes(state);
 
+        // What an earlier run on this data folder left: its journal first, then its leftovers are cleared around it.
+        static void Warn(string message) => Console.Error.WriteLine("BatchWords.Emulator: " + message);
+        var restored = StateRestorer.Restore(state, StateJournal.Read(dataDirectory, Warn));
+        RemoveStaleSandboxes(state);
+        if (restored.Pools + restored.Jobs > 0)
+            Warn($"restored {restored.Pools} pool(s), {restored.Jobs} job(s) and {restored.Tasks} task(s) from {StateJournal.PathOf(dataDirectory)}; " +
+                 $"{restored.RequeuedTasks} task(s) that were running were requeued.");
+        var journal = await StateJournal.OpenAsync(state, Warn).ConfigureAwait(false);
+
+        // The port an earlier run listened on, when free, so that clients waiting on it find the emulator again.
+        var rememberedPort = options.Port == 0 ? ListenPortMemory.Read(dataDirectory) : null;
+        WebApplication app;
+        try
+        {
+            app = Build(options, key, state, journal, rememberedPort ?? options.Port);
+            try { await app.StartAsync(cancellationToken).ConfigureAwait(false); }
+            catch (IOException) when (rememberedPort is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+                app = Build(options, key, state, journal, 0);
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await journal.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var address = app.Urls.First().TrimEnd('/');
+        state.ListenUrl = address;
+        var baseUri = new Uri(address);
+        ListenPortMemory.Write(dataDirectory, baseUri.Port);
+        var runtime = app.Services.GetRequiredService<EmulatorRuntime>();
+        runtime.ResumeAfterRestart(restored);
+        runtime.Start();
+        runtime.Scheduler.Wake(); // the requeued tasks
+        return new EmulatorHandle(app, runtime, journal, baseUri, dataLock);
+    }
+
+    private static WebApplication Build(EmulatorOptions options, byte[] key, EmulatorState state, StateJournal journal, int port)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, port);
         });
         builder.Logging.ClearProviders();
         // Warnings and errors only, on stderr: stdout carries the ready line and nothing else.
@@ -62,10 +104,17 @@ public static class EmulatorHost
         builder.Services.AddSingleton(new SharedKeyVerifier(options.AccountName, key, options.BearerToken));
 
         var app = builder.Build();
+        // No answer leaves before the changes made so far are on disk (one fsync serves every waiting answer).
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() => journal.FlushAsync());
+            return next(context);
+        });
         app.UseMiddleware<RequestIdHeaders>();
         app.UseMiddleware<ErrorHandling>();
         app.UseMiddleware<ApiVersionCheck>();
         app.UseMiddleware<Authentication>();
+        if (options.Faults is { IsActive: true } faults) app.UseMiddleware<FaultInjection>(faults);
         app.UseRouting();
         PoolEndpoints.Map(app);
         NodeEndpoints.Map(app);
@@ -75,27 +124,29 @@ public static class EmulatorHost
         FileEndpoints.Map(app);
         app.MapFallback(context => throw BatchRequestException.NotFound("ResourceNotFound",
             $"The BatchWords emulator does not serve {context.Request.Method} {context.Request.Path}."));
-
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Urls.First().TrimEnd('/');
-        state.ListenUrl = address;
-        var runtime = app.Services.GetRequiredService<EmulatorRuntime>();
-        runtime.Start();
-        return new EmulatorHandle(app, runtime, new Uri(address), dataLock);
+        return app;
     }
 
     /// <summary>
-    /// Sandboxes of an earlier run that did not exit cleanly: its state is gone, so are they, and so are the task
-    /// processes it left running in them (first, so none keeps writing into a folder being deleted).
+    /// Before anything runs: kills the task processes an earlier run left (its tasks are requeued or were done; either
+    /// way nothing may keep writing in their folders), empties the trash, and removes the sandboxes of pools and nodes
+    /// that the journal does not have. Sandboxes of restored nodes stay, with the files of their completed tasks.
     /// </summary>
     private static void RemoveStaleSandboxes(EmulatorState state)
     {
-        var directories = new[] { state.PoolsDirectory, Path.Combine(state.DataDirectory, "trash") };
-        var killed = StaleProcessReaper.KillUnder(directories);
+        var trash = Path.Combine(state.DataDirectory, "trash");
+        var killed = StaleProcessReaper.KillUnder(state.PoolsDirectory, trash);
         if (killed.Count > 0)
             Console.Error.WriteLine($"BatchWords.Emulator: killed {killed.Count} task process(es) an earlier run left in {state.DataDirectory} (pids {string.Join(", ", killed)}).");
-        foreach (var directory in directories)
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        if (Directory.Exists(trash)) Directory.Delete(trash, recursive: true);
+        if (!Directory.Exists(state.PoolsDirectory)) return;
+        var keep = state.Pools.Values.SelectMany(p => p.Nodes.Select(n => n.RootDirectory).Append(p.Directory)).ToHashSet(StringComparer.Ordinal);
+        foreach (var poolDirectory in Directory.EnumerateDirectories(state.PoolsDirectory))
+        {
+            if (!keep.Contains(poolDirectory)) { Directory.Delete(poolDirectory, recursive: true); continue; }
+            foreach (var nodeDirectory in Directory.EnumerateDirectories(poolDirectory))
+                if (!keep.Contains(nodeDirectory)) Directory.Delete(nodeDirectory, recursive: true);
+        }
     }
 
     /// <summary>In process the host must not take over the process's SIGTERM/Ctrl+C: the owner stops it.</summary>
@@ -111,13 +162,15 @@ public sealed class EmulatorHandle : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EmulatorRuntime _runtime;
+    private readonly StateJournal _journal;
     private readonly DataDirectoryLock _dataLock;
     private int _disposed;
 
-    internal EmulatorHandle(WebApplication app, EmulatorRuntime runtime, Uri baseUri, DataDirectoryLock dataLock)
+    internal EmulatorHandle(WebApplication app, EmulatorRuntime runtime, StateJournal journal, Uri baseUri, DataDirectoryLock dataLock)
     {
         _app = app;
         _runtime = runtime;
+        _journal = journal;
         _dataLock = dataLock;
         BaseUri = baseUri;
     }
@@ -133,6 +186,7 @@ public sealed class EmulatorHandle : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _app.StopAsync().ConfigureAwait(false);
         await _runtime.ShutdownAsync().ConfigureAwait(false);
+        await _journal.DisposeAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _dataLock.Dispose(); // last: the tasks are stopped and the sandboxes no longer in use
     }

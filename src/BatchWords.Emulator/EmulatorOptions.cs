@@ -20,6 +20,9 @@ public sealed partial class EmulatorOptions
     /// <summary>When set, "Authorization: Bearer {token}" with exactly this token is accepted too.</summary>
     public string? BearerToken { get; init; }
 
+    /// <summary>Test-only fault mode (BATCHWORDS_EMULATOR_FAULTS): throttling, 503s and dropped connections; null for none.</summary>
+    public global::BatchWords.Emulator.Faults.FaultSettings? Faults { get; init; }
+
     /// <summary>Stop on SIGTERM/Ctrl+C (the executable); off for in-process hosts such as tests.</summary>
     public bool HandleTerminationSignals { get; init; }
 

@@ -2,7 +2,8 @@ using BatchWords.Emulator;
 
 // dotnet BatchWords.Emulator.dll --account <name> --data <directory> [--port <n>]
 // The key comes in BATCHWORDS_EMULATOR_KEY (never on the command line); BATCHWORDS_EMULATOR_TOKEN optionally
-// allows one static bearer token. Bad arguments or key: one line on stderr, exit code 2.
+// allows one static bearer token; BATCHWORDS_EMULATOR_FAULTS turns on the test-only fault mode (Faults/FaultSettings).
+// Bad arguments, key or fault settings: one line on stderr, exit code 2.
 const string Usage = "usage: BatchWords.Emulator --account <name> --data <directory> [--port <n>] (key in BATCHWORDS_EMULATOR_KEY)";
 
 string? account = null, data = null;
@@ -25,6 +26,10 @@ if (account is null || data is null) return Fail($"--account and --data are requ
 var key = Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR_KEY");
 if (string.IsNullOrEmpty(key)) return Fail("BATCHWORDS_EMULATOR_KEY is not set: it must hold the account key (base64, 32 bytes or more).");
 
+BatchWords.Emulator.Faults.FaultSettings? faults;
+try { faults = BatchWords.Emulator.Faults.FaultSettings.Parse(Environment.GetEnvironmentVariable(BatchWords.Emulator.Faults.FaultSettings.Variable)); }
+catch (ArgumentException e) { return Fail(e.Message); }
+
 var options = new EmulatorOptions
 {
     AccountName = account,
@@ -33,6 +38,7 @@ var options = new EmulatorOptions
     Port = port,
     BearerToken = Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR_TOKEN") is { Length: > 0 } token ? token : null,
     HandleTerminationSignals = true,
+    Faults = faults,
 };
 try { options.Validate(); }
 catch (ArgumentException e) { return Fail(e.Message); }

@@ -84,7 +84,7 @@ public partial class BatchClient
         ValidateId(jobId, nameof(jobId));
         using var message = CreateMessage(RequestMethod.Delete, Accepted202, "jobs", jobId);
         AddForce(message, force);
-        return await SendAsync(message, async, cancellationToken).ConfigureAwait(false);
+        return await SendDeleteAsync(message, BatchErrorCodeStrings.JobBeingDeleted, async, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -79,7 +79,7 @@ public partial class BatchClient
     {
         ValidateId(poolId, nameof(poolId));
         using var message = CreateMessage(RequestMethod.Delete, Accepted202, "pools", poolId);
-        return await SendAsync(message, async, cancellationToken).ConfigureAwait(false);
+        return await SendDeleteAsync(message, BatchErrorCodeStrings.PoolBeingDeleted, async, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>POST /pools/{poolId}/resize (202). Only while the pool is steady and autoscale is off (409 otherwise).</summary>

@@ -148,6 +148,21 @@ public partial class BatchClient
         return response;
     }
 
+    /// <summary>
+    /// A DELETE whose first attempt got no answer (the connection dropped after the service accepted it) is retried
+    /// by the pipeline and then meets 404 or 409 "being deleted": the deletion is what this very call asked for,
+    /// so on a retry those answers are success. On a first attempt they stay errors (no such id; somebody else's).
+    /// </summary>
+    private async ValueTask<Response> SendDeleteAsync(HttpMessage message, string beingDeletedCode, bool async, CancellationToken cancellationToken)
+    {
+        try { return await SendAsync(message, async, cancellationToken).ConfigureAwait(false); }
+        catch (RequestFailedException e) when (message.ProcessingContext.RetryNumber > 0 &&
+                                               (e.Status == 404 || (e.Status == 409 && e.ErrorCode == beingDeletedCode)))
+        {
+            return message.Response;
+        }
+    }
+
     private async ValueTask<Response<T>> SendAndReadAsync<T>(HttpMessage message, bool async, CancellationToken cancellationToken)
     {
         var response = await SendAsync(message, async, cancellationToken).ConfigureAwait(false);

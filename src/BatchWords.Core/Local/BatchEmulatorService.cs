@@ -29,6 +29,9 @@ internal static partial class BatchEmulatorService
     /// </summary>
     public static readonly LocalServiceIdentity Identity = new(Name, CommandLineMarker, "emulator.lock", LocksItself: true);
 
+    /// <summary>The emulator's test-only fault mode (see the emulator's README); passed on when set.</summary>
+    internal const string FaultsVariable = "BATCHWORDS_EMULATOR_FAULTS";
+
     [GeneratedRegex(@"BatchWords emulator listening on (http\S+)")]
     private static partial Regex ReadyLine();
 
@@ -37,15 +40,23 @@ internal static partial class BatchEmulatorService
         DotnetLocator.Find(),
         dataDirectory => new List<string> { emulatorAssembly, "--account", AccountName, "--data", dataDirectory },
         ReadyLine(),
-        accountKey => new Dictionary<string, string> { [KeyVariable] = accountKey },
+        Environment,
         Identity);
+
+    /// <summary>The key, and the fault mode when this process has it set (tests), and nothing else of ours.</summary>
+    private static Dictionary<string, string> Environment(string accountKey)
+    {
+        var environment = new Dictionary<string, string> { [KeyVariable] = accountKey };
+        if (System.Environment.GetEnvironmentVariable(FaultsVariable) is { Length: > 0 } faults) environment[FaultsVariable] = faults;
+        return environment;
+    }
 
     /// <summary>
     /// The emulator's assembly: $BATCHWORDS_EMULATOR, else emulator/ of the built module, found by walking up
     /// from this assembly (the module has Core in dependencies/ and the emulator in emulator/; a development
     /// build keeps the module in &lt;repo&gt;/out/BatchWords).
     /// </summary>
-    public static string LocateAssembly() => LocateAssembly(Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR"), null);
+    public static string LocateAssembly() => LocateAssembly(System.Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR"), null);
 
     /// <summary><see cref="LocateAssembly()"/> with the override and the start of the search given explicitly (tests).</summary>
     internal static string LocateAssembly(string? configured, string? startDirectory)

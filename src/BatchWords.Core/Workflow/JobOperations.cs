@@ -64,7 +64,17 @@ public sealed class JobOperations
             var outcomes = result.Results.ToDictionary(r => r.TaskId ?? "", StringComparer.OrdinalIgnoreCase);
             foreach (var (options, input) in toAdd)
             {
-                if (!outcomes.TryGetValue(options.Id, out var outcome) || !CreateTasksResult.IsAdded(outcome))
+                if (outcomes.TryGetValue(options.Id, out var outcome) && outcome.Status != BatchTaskAddStatus.Success && CreateTasksResult.IsAdded(outcome) &&
+                    !await IsSameTaskAsync(submission.JobId, options, input.BlobName, cancellationToken).ConfigureAwait(false))
+                {
+                    // TaskExists counts as added only for our own task (an attempt whose answer was lost), never another's.
+                    failures.Add(new BwException(BwErrorKind.ResourceExists, "TaskIdTaken",
+                        $"Task '{options.Id}' for input '{input.BlobName}' was not added: job '{submission.JobId}' already has a different task with that id.",
+                        input.BlobName, "Another Start-BwJob may be adding to the same job at the same time: wait for it, then run Start-BwJob again with this file.")
+                        { ServiceErrorCode = BatchErrorCodeStrings.TaskExists });
+                    continue;
+                }
+                if (outcome is null || !CreateTasksResult.IsAdded(outcome))
                 {
                     failures.Add(new BwException(BwErrorKind.InvalidOperation, "TaskNotAdded",
                         $"Task '{options.Id}' for input '{input.BlobName}' was not added: {outcome?.Error?.Code ?? "no result"}: {outcome?.Error?.Message?.Value}",
@@ -244,15 +254,7 @@ public sealed class JobOperations
         try
         {
             var job = (await _client.GetJobAsync(submission.JobId, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            var state = job.State?.ToString();
-            if (!string.Equals(state, "active", StringComparison.OrdinalIgnoreCase))
-                throw new BwException(BwErrorKind.InvalidOperation, "JobNotActive",
-                    $"Job '{submission.JobId}' exists and is {state}: it accepts no new tasks.", submission.JobId,
-                    "Use a new -JobId, or remove the job with Remove-BwJob.");
-            if (!string.Equals(job.PoolInfo?.PoolId, submission.PoolId, StringComparison.OrdinalIgnoreCase))
-                throw new BwException(BwErrorKind.InvalidOperation, "JobOnAnotherPool",
-                    $"Job '{submission.JobId}' exists on pool '{job.PoolInfo?.PoolId}', not '{submission.PoolId}'.", submission.JobId,
-                    "Use a new -JobId, or pass the job's own pool.");
+            EnsureUsable(job, submission);
             submission.Log?.Invoke($"Job '{submission.JobId}' exists on pool '{submission.PoolId}': adding to it.");
             return false;
         }
@@ -260,9 +262,45 @@ public sealed class JobOperations
         catch (Exception e) when (e is not OperationCanceledException and not BwException) { throw BatchErrors.Map(e, $"Reading job '{submission.JobId}'", submission.JobId); }
 
         submission.Log?.Invoke($"POST /jobs (id '{submission.JobId}', pool '{submission.PoolId}').");
-        await BatchErrors.Guard($"Creating job '{submission.JobId}'", submission.JobId,
-            () => _client.CreateJobAsync(new BatchJobCreateOptions(submission.JobId, new BatchPoolInfo { PoolId = submission.PoolId }), cancellationToken)).ConfigureAwait(false);
-        return true;
+        var token = CreationToken.New();
+        var options = new BatchJobCreateOptions(submission.JobId, new BatchPoolInfo { PoolId = submission.PoolId })
+        {
+            Metadata = new List<MetadataItem> { CreationToken.Item(token) },
+        };
+        try
+        {
+            await _client.CreateJobAsync(options, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.ErrorCode == BatchErrorCodeStrings.JobExists)
+        {
+            // Either an attempt of this call went through and its answer was lost, or somebody else made it meanwhile.
+            var job = (await BatchErrors.Guard($"Reading job '{submission.JobId}'", submission.JobId,
+                () => _client.GetJobAsync(submission.JobId, cancellationToken: cancellationToken)).ConfigureAwait(false)).Value;
+            if (CreationToken.IsOurs(job.Metadata, token))
+            {
+                submission.Log?.Invoke($"The answer to creating job '{submission.JobId}' was lost, but the job was created.");
+                return true;
+            }
+            EnsureUsable(job, submission);
+            submission.Log?.Invoke($"Job '{submission.JobId}' was created by someone else meanwhile on pool '{submission.PoolId}': adding to it.");
+            return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Creating job '{submission.JobId}'", submission.JobId); }
+    }
+
+    /// <summary>An existing job takes our tasks only while active and on the pool asked for.</summary>
+    private static void EnsureUsable(BatchJob job, JobSubmission submission)
+    {
+        var state = job.State?.ToString();
+        if (!string.Equals(state, "active", StringComparison.OrdinalIgnoreCase))
+            throw new BwException(BwErrorKind.InvalidOperation, "JobNotActive",
+                $"Job '{submission.JobId}' exists and is {state}: it accepts no new tasks.", submission.JobId,
+                "Use a new -JobId, or remove the job with Remove-BwJob.");
+        if (!string.Equals(job.PoolInfo?.PoolId, submission.PoolId, StringComparison.OrdinalIgnoreCase))
+            throw new BwException(BwErrorKind.InvalidOperation, "JobOnAnotherPool",
+                $"Job '{submission.JobId}' exists on pool '{job.PoolInfo?.PoolId}', not '{submission.PoolId}'.", submission.JobId,
+                "Use a new -JobId, or pass the job's own pool.");
     }
 
     private async Task<Dictionary<string, BatchTask>> ExistingTasksByInputAsync(string jobId, CancellationToken cancellationToken)
@@ -274,6 +312,15 @@ public sealed class JobOperations
                 if (task.ResourceFiles?.FirstOrDefault()?.FilePath is { } input) result.TryAdd(input, task);
         }).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>Whether the job's task with this id is the one we sent: same command line, same input.</summary>
+    private async Task<bool> IsSameTaskAsync(string jobId, BatchTaskCreateOptions sent, string inputBlobName, CancellationToken cancellationToken)
+    {
+        var found = (await BatchErrors.Guard($"Reading task '{sent.Id}' of job '{jobId}'", sent.Id,
+            () => _client.GetTaskAsync(jobId, sent.Id, select: new[] { "id", "commandLine", "resourceFiles" }, cancellationToken: cancellationToken)).ConfigureAwait(false)).Value;
+        return string.Equals(found.CommandLine, sent.CommandLine, StringComparison.Ordinal) &&
+               string.Equals(found.ResourceFiles?.FirstOrDefault()?.FilePath, inputBlobName, StringComparison.Ordinal);
     }
 
     private static int NextIndex(IEnumerable<BatchTask> tasks, string prefix)

@@ -59,6 +59,7 @@ public sealed class PoolOperations
             () => ImageSelector.SelectAsync(_client, request.Image, cancellationToken)).ConfigureAwait(false);
         request.Log?.Invoke($"Image {image.ImageReference!.Publisher}/{image.ImageReference.Offer}/{image.ImageReference.Sku} ({image.NodeAgentSkuId}).");
 
+        var token = CreationToken.New();
         var pool = new BatchPoolCreateOptions(request.Id, request.VmSize)
         {
             VirtualMachineConfiguration = new VirtualMachineConfiguration(image.ImageReference!, image.NodeAgentSkuId!),
@@ -78,17 +79,22 @@ public sealed class PoolOperations
                 new(ProgramMetadata, programName),
                 new(ApplicationContainerMetadata, request.ApplicationContainer),
                 new(ProgramSha256Metadata, sha256),
+                CreationToken.Item(token),
             },
         };
         request.Log?.Invoke($"POST /pools (id '{request.Id}', {request.NodeCount} x {request.VmSize}, {request.TaskSlotsPerNode} slot(s) per node).");
         try { await _client.CreatePoolAsync(pool, cancellationToken).ConfigureAwait(false); }
-        catch (Azure.RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "PoolExists")
+        catch (Azure.RequestFailedException e) when (e.ErrorCode == BatchErrorCodeStrings.PoolExists)
         {
-            // Another run (two tutorials on the default pool) created it between our read and our create.
-            request.Log?.Invoke($"Pool '{request.Id}' was created by someone else a moment ago: reusing it if compatible.");
-            var raced = await TryGetPoolAsync(request.Id, cancellationToken).ConfigureAwait(false)
-                ?? throw BatchErrors.Map(e, $"Creating pool '{request.Id}'", request.Id);
-            return await ReuseAsync(raced, request, programPath, programName, sha256, cancellationToken).ConfigureAwait(false);
+            // Either an attempt of this call went through and its answer was lost, or another run (two tutorials on
+            // the default pool) created it between our read and our create: then reuse it if compatible.
+            var found = await TryGetPoolAsync(request.Id, cancellationToken).ConfigureAwait(false) ?? throw BatchErrors.Map(e, $"Creating pool '{request.Id}'", request.Id);
+            if (!CreationToken.IsOurs(found.Metadata, token))
+            {
+                request.Log?.Invoke($"Pool '{request.Id}' was created by someone else a moment ago: reusing it if compatible.");
+                return await ReuseAsync(found, request, programPath, programName, sha256, cancellationToken).ConfigureAwait(false);
+            }
+            request.Log?.Invoke($"The answer to creating pool '{request.Id}' was lost, but the pool was created.");
         }
         catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Creating pool '{request.Id}'", request.Id); }
         var created = await BatchErrors.Guard($"Reading pool '{request.Id}'", request.Id,

@@ -44,6 +44,7 @@ public static class JobEndpoints
             // A pool that does not exist (yet) is accepted: the tasks wait for it (§2.2).
             var job = new JobState(spec, state.NextSequence(), state.NewETag(), EmulatorState.Now);
             state.Jobs[job.Id] = job;
+            state.Changed(job);
             runtime.Jobs.ArmWallClock(job);
             // A job with zero tasks counts as all-complete (§2.2): created with terminatejob, it ends at once.
             runtime.Jobs.AfterTaskFinished(job);

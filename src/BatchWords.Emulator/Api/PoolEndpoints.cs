@@ -44,6 +44,7 @@ public static class PoolEndpoints
                 throw existing.IsDeleting ? BatchRequestException.PoolBeingDeleted() : BatchRequestException.Conflict("PoolExists", "The specified pool already exists.");
             var pool = new PoolState(spec, state.NextSequence(), state.NewETag(), EmulatorState.Now, Path.Combine(state.PoolsDirectory, spec.Id!));
             state.Pools[pool.Id] = pool;
+            state.Changed(pool);
             runtime.Nodes.ApplyTargets(pool);
             created = pool.ToResponse(BaseUrl.Of(context));
         }

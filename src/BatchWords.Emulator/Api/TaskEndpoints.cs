@@ -115,6 +115,7 @@ public static class TaskEndpoints
     {
         var task = new TaskState(job, spec, state.NextSequence(), state.NewETag(), EmulatorState.Now);
         job.Tasks[task.Id] = task;
+        state.Changed(task);
         job.TaskOrder.Add(task);
         job.Pending.Add(task);
         return task;

@@ -82,6 +82,30 @@ public sealed class EmulatorRuntime
 
     public void Start() => Scheduler.Start();
 
+    /// <summary>
+    /// After a restart, once listening (tasks and start tasks need the address): clears the directories of the
+    /// attempts that were cut short, sets up again the nodes that were being set up, finishes the deletions and
+    /// terminations that were under way, and re-arms the jobs' wall-clock timers. The scheduler then runs the
+    /// requeued tasks.
+    /// </summary>
+    internal void ResumeAfterRestart(Durability.RestoredState restored)
+    {
+        lock (State.Gate)
+        {
+            foreach (var (task, node) in restored.RequeuedTaskDirectories) Discard(TaskRunner.TaskDirectory(task, node));
+            foreach (var pool in State.Pools.Values.ToList()) Nodes.Resume(pool, restored.NodesToStart);
+            foreach (var job in State.Jobs.Values.ToList())
+            {
+                if (job.State == "deleting") Jobs.BeginDelete(job);
+                else
+                {
+                    if (job.IsActive) Jobs.ArmWallClock(job);
+                    Jobs.AfterTaskFinished(job);
+                }
+            }
+        }
+    }
+
     /// <summary>Stops scheduling, kills every task and start task process group, and waits (bounded) for them.</summary>
     public async Task ShutdownAsync()
     {

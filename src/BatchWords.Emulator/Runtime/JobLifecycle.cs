@@ -57,7 +57,10 @@ public sealed class JobLifecycle
         {
             await Task.WhenAll(runs.Select(r => r.WaitFinishedAsync(TimeSpan.FromSeconds(10)))).ConfigureAwait(false);
             lock (_runtime.State.Gate)
+            {
                 if (_runtime.State.Jobs.TryGetValue(job.Id, out var current) && current == job) _runtime.State.Jobs.Remove(job.Id);
+                _runtime.State.Changed(job);
+            }
         });
     }
 
@@ -66,6 +69,7 @@ public sealed class JobLifecycle
     {
         var job = task.Job;
         task.IsDeleted = true;
+        _runtime.State.Changed(task);
         job.Tasks.Remove(task.Id);
         job.TaskOrder.Remove(task);
         job.Pending.Remove(task);

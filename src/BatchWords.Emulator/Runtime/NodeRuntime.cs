@@ -50,6 +50,22 @@ public sealed class NodeRuntime
         FinishPoolDeletionIfEmpty(pool);
     }
 
+    /// <summary>Under the lock, after a restart: nodes cut short in their setup start again; leaving ones go; deletion goes on.</summary>
+    public void Resume(PoolState pool, ISet<NodeState> nodesToStart)
+    {
+        if (pool.IsDeleting)
+        {
+            BeginDeletePool(pool);
+            return;
+        }
+        foreach (var node in pool.Nodes.ToList())
+        {
+            if (node.IsLeaving) TryCompleteRemoval(node);
+            else if (nodesToStart.Contains(node)) _runtime.Background($"node {pool.Id}/{node.Id}", () => StartNodeAsync(node));
+        }
+        ApplyTargets(pool);
+    }
+
     private void AddNode(PoolState pool, bool dedicated)
     {
         var now = EmulatorState.Now;
@@ -78,6 +94,7 @@ public sealed class NodeRuntime
         node.IsRemoved = true;
         var pool = node.Pool;
         pool.Nodes.Remove(node);
+        _runtime.State.Changed(pool);
         _runtime.Discard(node.RootDirectory);
         UpdateAllocationState(pool);
         FinishPoolDeletionIfEmpty(pool);
@@ -88,6 +105,7 @@ public sealed class NodeRuntime
         if (!pool.IsDeleting || pool.Nodes.Count > 0) return;
         var state = _runtime.State;
         if (state.Pools.TryGetValue(pool.Id, out var current) && current == pool) state.Pools.Remove(pool.Id);
+        state.Changed(pool);
         // Only if empty: its node directories went one by one, and nothing else of this pool lives there.
         try { if (Directory.Exists(pool.Directory) && !Directory.EnumerateFileSystemEntries(pool.Directory).Any()) Directory.Delete(pool.Directory); }
         catch (IOException) { /* a new pool of the same id is already using it */ }
@@ -114,6 +132,7 @@ public sealed class NodeRuntime
         }
         lock (state.Gate)
         {
+            state.Changed(node.Pool);
             node.IsProvisioning = false;
             if (failure is not null)
             {
@@ -134,6 +153,7 @@ public sealed class NodeRuntime
         lock (state.Gate)
         {
             if (node.IsLeaving) { TryCompleteRemoval(node); return; }
+            state.Changed(node.Pool);
             node.LastBootTime = EmulatorState.Now;
             node.SetState("starting");
             UpdateAllocationState(node.Pool);
@@ -165,6 +185,7 @@ public sealed class NodeRuntime
             lock (state.Gate)
             {
                 if (node.IsLeaving || _runtime.IsStopping) { TryCompleteRemoval(node); return; }
+                state.Changed(node.Pool);
                 run = new ProcessRun();
                 node.StartTaskRun = run;
                 node.StartTaskState = "running";
@@ -190,6 +211,7 @@ public sealed class NodeRuntime
             var retry = false;
             lock (state.Gate)
             {
+                state.Changed(node.Pool);
                 node.StartTaskRun = null;
                 switch (outcome)
                 {

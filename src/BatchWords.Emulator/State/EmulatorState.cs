@@ -1,10 +1,11 @@
 namespace BatchWords.Emulator.State;
 
 /// <summary>
-/// Everything the emulator knows, in memory only: pools (with their nodes) and jobs (with their tasks). One lock,
+/// Everything the emulator knows: pools (with their nodes) and jobs (with their tasks). One lock,
 /// <see cref="Gate"/>, guards all of it; it is only ever held for short, non-blocking updates and snapshots, never
 /// across process starts, downloads or file I/O, so request handling and the scheduler do not wait on each other.
-/// Nothing is persisted: a restarted emulator starts empty, but a running one never drops an accepted task.
+/// Every change is reported to <see cref="Changed"/>, and the journal (Durability/StateJournal) writes it to disk
+/// before the next answer leaves, so an emulator killed and started again on the same data folder has it all.
 /// </summary>
 public sealed class EmulatorState
 {
@@ -44,4 +45,16 @@ public sealed class EmulatorState
     }
 
     public string PoolsDirectory => Path.Combine(DataDirectory, "pools");
+
+    /// <summary>Set once the state is restored; before that (and in unit tests without one) changes are not recorded.</summary>
+    internal Durability.StateJournal? Journal { get; set; }
+
+    /// <summary>Under <see cref="Gate"/>: a pool, job or task changed, appeared or went; the journal records it.</summary>
+    public void Changed(object entity) => Journal?.Changed(entity);
+
+    /// <summary>At start: sequence numbers continue after the highest restored one, so none is ever reused.</summary>
+    internal void ContinueSequenceAfter(long sequence)
+    {
+        if (sequence > _sequence) _sequence = sequence;
+    }
 }

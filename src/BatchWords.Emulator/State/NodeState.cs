@@ -68,6 +68,13 @@ public sealed class NodeState
     /// <summary>Whether the scheduler may place a task here now.</summary>
     public bool AcceptsTasks => (State is "idle" or "running") && SchedulingState == "enabled" && !IsLeaving && !Pool.IsDeleting;
 
+    /// <summary>At start, from the journal: the state as it was, with its original transition time.</summary>
+    internal void RestoreState(string state, DateTimeOffset transitionTime)
+    {
+        State = state;
+        StateTransitionTime = transitionTime;
+    }
+
     public void SetState(string state)
     {
         if (State == state) return;

@@ -27,6 +27,30 @@ public abstract class VersionedEntity
     {
         ETag = emulator.NewETag();
         LastModified = EmulatorState.Now;
+        // Every update of a pool, job or task comes through here: the journal writes it before the next answer.
+        emulator.Changed(this);
+    }
+
+    /// <summary>The version and state as the journal keeps them.</summary>
+    internal Durability.VersionRecord ToVersionRecord() => new()
+    {
+        ETag = ETag,
+        LastModified = LastModified,
+        State = State,
+        StateTransitionTime = StateTransitionTime,
+        PreviousState = PreviousState,
+        PreviousStateTransitionTime = PreviousStateTransitionTime,
+    };
+
+    /// <summary>At start, from the journal: the entity as it was, with no transition hooks run.</summary>
+    internal void RestoreVersion(Durability.VersionRecord version)
+    {
+        ETag = version.ETag;
+        LastModified = version.LastModified;
+        State = version.State;
+        StateTransitionTime = version.StateTransitionTime;
+        PreviousState = version.PreviousState;
+        PreviousStateTransitionTime = version.PreviousStateTransitionTime;
     }
 
     public void SetState(string state, EmulatorState emulator)
