@@ -1,6 +1,7 @@
 // The worker payload: counts the words of one local file and writes the top N to a local file. No network: the Batch
 // task's resource files bring the input and its output files take the result away.
 using BatchWords.Worker;
+using Microsoft.Win32.SafeHandles;
 
 const string Name = "batchwords-worker";
 
@@ -21,11 +22,11 @@ if (arguments is null)
 
 try
 {
-    WordTable table;
+    if (Directory.Exists(arguments.FilePath)) return Fail(ExitCodes.InputUnavailable, $"input '{arguments.FilePath}' is a directory");
+    SafeFileHandle input;
     try
     {
-        if (Directory.Exists(arguments.FilePath)) return Fail(ExitCodes.InputUnavailable, $"input '{arguments.FilePath}' is a directory");
-        table = WordCounter.CountFile(arguments.FilePath, new WordCounterOptions { Rule = arguments.Rule, Threads = arguments.Threads });
+        input = WordCounter.OpenInput(arguments.FilePath);
     }
     catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
     {
@@ -36,18 +37,37 @@ try
         return Fail(ExitCodes.InputUnavailable, $"cannot read input '{arguments.FilePath}': {e.Message}");
     }
 
-    IReadOnlyList<WordCount> top = table.Top(arguments.NumWords);
-    try
+    // The input stays open until the output is written: words too long to hold are read from it again to write them.
+    using (input)
     {
-        TopWordsWriter.WriteFile(arguments.OutputPath, top, Environment.GetEnvironmentVariable);
-    }
-    catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-    {
-        return Fail(ExitCodes.OutputUnwritable, $"cannot write output '{arguments.OutputPath}': {e.Message}");
-    }
+        var source = new FileByteSource(input);
+        WordTable table;
+        try
+        {
+            table = WordCounter.Count(source, new WordCounterOptions { Rule = arguments.Rule, Threads = arguments.Threads });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return Fail(ExitCodes.InputUnavailable, $"cannot read input '{arguments.FilePath}': {e.Message}");
+        }
 
-    Console.Out.WriteLine($"{arguments.FilePath}: {table.TotalWords} words, {table.Count} distinct; top {top.Count} written to {arguments.OutputPath}");
-    return ExitCodes.Success;
+        IReadOnlyList<WordCount> top = table.Top(arguments.NumWords);
+        try
+        {
+            TopWordsWriter.WriteFile(arguments.OutputPath, top, Environment.GetEnvironmentVariable, WordKeyReader.Create(arguments.Rule, source));
+        }
+        catch (InputChangedException e)
+        {
+            return Fail(ExitCodes.InputUnavailable, $"cannot read input '{arguments.FilePath}': {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return Fail(ExitCodes.OutputUnwritable, $"cannot write output '{arguments.OutputPath}': {e.Message}");
+        }
+
+        Console.Out.WriteLine($"{arguments.FilePath}: {table.TotalWords} words, {table.Count} distinct; top {top.Count} written to {arguments.OutputPath}");
+        return ExitCodes.Success;
+    }
 }
 catch (Exception e)
 {

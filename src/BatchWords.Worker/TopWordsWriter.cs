@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace BatchWords.Worker;
@@ -28,23 +29,50 @@ public static class TopWordsWriter
         ("Pool: ", "AZ_BATCH_POOL_ID"),
     ];
 
+    /// <summary>The result as text; every word must be held (a long word needs <see cref="Write"/> and the input).</summary>
     public static string Format(IReadOnlyList<WordCount> words, Func<string, string?> environment)
     {
-        var text = new StringBuilder();
-        text.Append("Word\tCount\n").Append(Rule).Append('\n');
-        foreach (WordCount word in words) text.Append(word.Word).Append(":\t").Append(word.Count).Append('\n');
-        text.Append(Rule).Append('\n');
+        using var text = new MemoryStream();
+        Write(text, words, environment, longWords: null);
+        return Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
+    }
+
+    /// <summary>
+    /// Writes the result to <paramref name="destination"/>; long words are read again from the input through
+    /// <paramref name="longWords"/>, a window at a time, so the file holds the exact word however long it is.
+    /// </summary>
+    public static void Write(Stream destination, IReadOnlyList<WordCount> words, Func<string, string?> environment, WordKeyReader? longWords)
+    {
+        WriteText(destination, "Word\tCount\n" + Rule + "\n");
+        foreach (WordCount word in words)
+        {
+            if (word.Word is not null)
+            {
+                WriteText(destination, word.Word);
+            }
+            else
+            {
+                if (longWords is null) throw new ArgumentException($"The word at offset {word.FirstPosition} is a long word: writing it needs the input.", nameof(longWords));
+                longWords.CopyKey(word.FirstPosition, word.LongWordLength, destination);
+            }
+            WriteText(destination, ":\t" + word.Count.ToString(CultureInfo.InvariantCulture) + "\n");
+        }
+        WriteText(destination, Rule + "\n");
         foreach ((string label, string variable) in s_batchLines)
         {
             string? value = environment(variable);
-            if (value is not null) text.Append(label).Append(value).Append('\n');
+            if (value is not null) WriteText(destination, label + value + "\n");
         }
-        return text.ToString();
     }
 
     /// <summary>Creates or replaces <paramref name="path"/> with the formatted result.</summary>
-    public static void WriteFile(string path, IReadOnlyList<WordCount> words, Func<string, string?> environment)
+    public static void WriteFile(string path, IReadOnlyList<WordCount> words, Func<string, string?> environment, WordKeyReader? longWords = null)
     {
-        File.WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Format(words, environment)));
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
+        Write(file, words, environment, longWords);
     }
+
+    private static void WriteText(Stream destination, string text) => destination.Write(s_utf8.GetBytes(text));
+
+    private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
 }

@@ -9,7 +9,8 @@ public sealed record WordCounterOptions
 
     /// <summary>
     /// Bytes read at a time per thread. 1 MiB keeps the syscall and copy cost per byte small while staying in L2/L3;
-    /// a word longer than this grows the buffer. Tests use a few bytes to put words across buffer boundaries.
+    /// a word longer than this grows the buffer up to <see cref="LongWordThreshold"/>, and a token that still does not
+    /// fit is read straight from the file instead. Tests use a few bytes to put words across buffer boundaries.
     /// </summary>
     public int BufferSize { get; init; } = 1 << 20;
 
@@ -29,26 +30,43 @@ public sealed record WordCounterOptions
     /// and leaves at most about 10 ms of one thread's work for the other to wait for at the end.
     /// </summary>
     public long ChunkSize { get; init; } = 4L << 20;
+
+    /// <summary>
+    /// Words whose key is longer than this many bytes are not held: the table keeps their length, a hash, their count
+    /// and their first offset (<see cref="LongWordTable"/>), compares them by reading the file again, and the output
+    /// reads them again to write them. So one word of a gigabyte takes a few hundred KB, not its size (and at least 3
+    /// times it, as before). 64 KiB is far beyond any word of a text, and small enough that a file of many distinct
+    /// long words does not fill memory with them. At least 4.
+    /// </summary>
+    public int LongWordThreshold { get; init; } = 64 * 1024;
+
+    /// <summary>The window in which a long token is read from the file (<see cref="WordKeyReader"/>); tests make it small.</summary>
+    internal int LongWordWindowSize { get; init; } = WordKeyReader.DefaultWindowSize;
+
+    /// <summary>Tests: every long word of one length gets the same hash, so only comparing them in the file tells them apart.</summary>
+    internal bool CollideLongWordHashes { get; init; }
 }
 
 /// <summary>
 /// Counts the words of a file, streaming it through a fixed buffer per thread; on large files the threads count
 /// disjoint pieces (<see cref="ChunkPlanner"/>, <see cref="WordCounterOptions.ChunkSize"/>) into tables of their own,
-/// merged at the end.
+/// merged at the end. Long words are counted without holding them (<see cref="WordCounterOptions.LongWordThreshold"/>):
+/// the table reads them again from <c>source</c>, so the result's long words can only be written while it is open.
 /// </summary>
 public static class WordCounter
 {
-    public static WordTable CountFile(string path, WordCounterOptions options)
-    {
-        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        return Count(new FileByteSource(handle), options);
-    }
+    /// <summary>Opens the input for <see cref="Count"/>: positioned reads, shared with readers, read front to back.</summary>
+    public static SafeFileHandle OpenInput(string path) =>
+        File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
 
     public static WordTable Count(ByteSource source, WordCounterOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BufferSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Threads);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.LongWordThreshold, 4);
+        WordKeyReader keys = WordKeyReader.Create(options.Rule, source, options.LongWordWindowSize);
+        WordTable NewTable() => new(new LongWordTable(keys, options.CollideLongWordHashes), options.LongWordThreshold);
 
         long length = source.Length;
         long start = SkipByteOrderMark(source);
@@ -57,8 +75,8 @@ public static class WordCounter
 
         if (threads == 1)
         {
-            var table = new WordTable();
-            CountRange(source, start, length, options, table, WordScanner.Create(options.Rule), NewBuffer(options, length - start));
+            WordTable table = NewTable();
+            CountRange(source, start, length, options, table, WordScanner.Create(options.Rule), NewBuffer(options, length - start), keys);
             return table;
         }
 
@@ -74,12 +92,12 @@ public static class WordCounter
         {
             try
             {
-                var table = new WordTable();
+                WordTable table = NewTable();
                 WordScanner scanner = WordScanner.Create(options.Rule);
                 byte[] buffer = NewBuffer(options, length - start);
                 for (int piece = Interlocked.Increment(ref next); piece < bounds.Length - 1; piece = Interlocked.Increment(ref next))
                 {
-                    buffer = CountRange(source, bounds[piece], bounds[piece + 1], options, table, scanner, buffer);
+                    buffer = CountRange(source, bounds[piece], bounds[piece + 1], options, table, scanner, buffer, keys);
                 }
                 tables[thread] = table;
             }
@@ -127,16 +145,39 @@ public static class WordCounter
         return TokenRules.ByteOrderMarkLength(head[..read]);
     }
 
+    /// <summary>
+    /// Counts the word of the token that starts at <paramref name="tokenStart"/>, reading its key from the file: kept
+    /// whole (and counted like any word) up to the threshold, by hash and length beyond it. Returns where the token ends.
+    /// </summary>
+    private static long CountLongToken(WordKeyReader keys, long tokenStart, WordTable table, int longWordThreshold)
+    {
+        var extent = new WordExtent();
+        LongWordHasher hasher = LongWordHasher.Create();
+        byte[] head = new byte[longWordThreshold]; // the key while it may still be short enough to hold
+        foreach (ReadOnlyMemory<byte> piece in keys.ReadKey(tokenStart, extent))
+        {
+            if (hasher.Length < head.Length)
+            {
+                piece.Span[..(int)Math.Min(piece.Length, head.Length - hasher.Length)].CopyTo(head.AsSpan((int)hasher.Length));
+            }
+            hasher.Append(piece.Span);
+        }
+        if (hasher.Length > longWordThreshold) table.AddLongWord(hasher.Finish(), hasher.Length, extent.WordStart);
+        else if (hasher.Length > 0) table.Add(head.AsSpan(0, (int)hasher.Length), extent.WordStart);
+        return extent.TokenEnd;
+    }
+
     /// <summary>A read buffer for a range of <paramref name="length"/> bytes: no larger than the range needs.</summary>
     private static byte[] NewBuffer(WordCounterOptions options, long length) =>
         new byte[(int)Math.Min(options.BufferSize, Math.Max(1, length)) + WordScanner.Padding];
 
     /// <summary>
     /// Counts the words of [start, end), which begins and ends at word boundaries, into <paramref name="table"/>, reading
-    /// through <paramref name="buffer"/>; returns the buffer, which a word longer than it makes grow.
+    /// through <paramref name="buffer"/>; returns the buffer, which a word longer than it makes grow up to the long-word
+    /// threshold. A token that fills a buffer that large is read from the file by <paramref name="keys"/> instead.
     /// </summary>
     private static byte[] CountRange(ByteSource source, long start, long end, WordCounterOptions options, WordTable table,
-        WordScanner scanner, byte[] buffer)
+        WordScanner scanner, byte[] buffer, WordKeyReader keys)
     {
         int filled = 0;                 // bytes of data at the front of buffer
         long bufferPosition = start;    // file offset of buffer[0]
@@ -158,10 +199,18 @@ public static class WordCounter
             int consumed = scanner.Scan(buffer, filled, bufferPosition, isFinal, table);
             if (isFinal) return buffer;
 
-            if (consumed == 0 && filled == capacity)
+            if (consumed == 0 && filled == capacity && capacity >= options.LongWordThreshold)
             {
-                // One word fills the whole buffer: make room for the rest of it (memory grows with the word, which the
-                // table has to hold anyway).
+                // One token fills the whole buffer, and its word may be longer than the table holds: it is read from the
+                // file, however long it is, and counting goes on after it. (A character cut off by the buffer's end is
+                // at most 3 bytes, so it never fills a buffer of 4 or more on its own: the token starts at buffer[0].)
+                long tokenEnd = CountLongToken(keys, bufferPosition, table, options.LongWordThreshold);
+                (bufferPosition, readPosition, filled) = (tokenEnd, tokenEnd, 0);
+                if (tokenEnd >= end) return buffer;
+            }
+            else if (consumed == 0 && filled == capacity)
+            {
+                // One word fills the whole buffer, which is smaller than the long-word threshold: make room for the rest of it.
                 int largerCapacity = (int)Math.Min((long)capacity * 2, Array.MaxLength - WordScanner.Padding);
                 if (largerCapacity == capacity) throw new InvalidDataException($"A word at offset {bufferPosition} is longer than {capacity} bytes, the largest buffer .NET can allocate.");
                 var larger = new byte[largerCapacity + WordScanner.Padding];

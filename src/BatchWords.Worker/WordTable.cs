@@ -10,7 +10,8 @@ namespace BatchWords.Worker;
 /// <summary>
 /// Counts words keyed by their UTF-8 bytes, remembering where each first appeared. Memory grows with the vocabulary,
 /// never with the file: per distinct word two or four 32-byte slots (the table is at most half full), its first
-/// position and key offset (12 bytes), and the word's bytes once in an arena.
+/// position and key offset (12 bytes), and the word's bytes once in an arena. Words longer than the long-word threshold
+/// are not held at all: a <see cref="LongWordTable"/> counts them by length and hash, and compares them in the file.
 /// </summary>
 /// <remarks>
 /// <para>Layout, chosen by measurement: an open-addressing table whose 32-byte slots hold everything a repeated word
@@ -55,10 +56,24 @@ public sealed unsafe class WordTable
     private byte[] _arena = new byte[4096];                         // every key once, with KeyPadding after the last
     private int _arenaUsed;
     private byte[] _scratch = [];
+    private int _heldCount;     // distinct words in the slots and the arena
+    private readonly LongWordTable? _longWords;
+    private readonly long _longWordThreshold = long.MaxValue;
 
+    /// <summary>A table that holds every word, whatever its length (tests, and callers without a file to re-read).</summary>
     public WordTable()
     {
         Allocate(InitialCapacity);
+    }
+
+    /// <summary>
+    /// A table that holds words of up to <paramref name="longWordThreshold"/> bytes and counts longer ones in
+    /// <paramref name="longWords"/>, which reads the file to tell them apart.
+    /// </summary>
+    internal WordTable(LongWordTable longWords, int longWordThreshold) : this()
+    {
+        _longWords = longWords;
+        _longWordThreshold = longWordThreshold;
     }
 
     ~WordTable()
@@ -67,7 +82,7 @@ public sealed unsafe class WordTable
     }
 
     /// <summary>The number of distinct words.</summary>
-    public int Count { get; private set; }
+    public int Count => _heldCount + (_longWords?.Count ?? 0);
 
     /// <summary>The number of words counted (every occurrence): the sum of the counts, worked out when asked (once, at
     /// the end) rather than kept up to date on the hot path.</summary>
@@ -77,7 +92,7 @@ public sealed unsafe class WordTable
         {
             long total = 0;
             for (int i = 0; i < _capacity; i++) total += _slots[i].Count;
-            return total;
+            return total + (_longWords?.TotalWords ?? 0);
         }
     }
 
@@ -187,6 +202,11 @@ public sealed unsafe class WordTable
     internal void AddPrepared(byte[] buffer, ref PendingWord word, long firstPosition)
     {
         int length = word.Length;
+        if (length > _longWordThreshold)
+        {
+            AddLong(new ReadOnlySpan<byte>(buffer, word.Start, length), 1, firstPosition);
+            return;
+        }
         ref byte key = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), word.Start);
         nuint mask = (nuint)_capacity - 1;
         nuint j = (nuint)(word.Hash >> _shift);
@@ -210,6 +230,7 @@ public sealed unsafe class WordTable
     /// <summary>Adds every word of <paramref name="other"/>: counts add up, the earlier first occurrence wins.</summary>
     public void Merge(WordTable other)
     {
+        if (other._longWords is not null) _longWords!.Merge(other._longWords);
         nuint mask = (nuint)_capacity - 1;
         for (int j = 0; j < other._capacity; j++)
         {
@@ -259,7 +280,9 @@ public sealed unsafe class WordTable
         for (int i = 0; i < top.Length; i++)
         {
             Ranked r = ranked[i];
-            top[i] = new WordCount(Encoding.UTF8.GetString(_arena, _keyOffsets[r.Entry], r.Length), r.Count, r.FirstPosition);
+            top[i] = r.Entry >= 0
+                ? new WordCount(Encoding.UTF8.GetString(_arena, _keyOffsets[r.Entry], r.Length), r.Count, r.FirstPosition)
+                : new WordCount(null, r.Count, r.FirstPosition) { LongWordLength = _longWords![~r.Entry].Length };
         }
         return top;
     }
@@ -273,7 +296,18 @@ public sealed unsafe class WordTable
             Slot* slot = _slots + i;
             if (slot->Length != 0) ranked[n++] = new Ranked(slot->Count, _firstPositions[slot->Entry], slot->Entry, slot->Length);
         }
+        foreach (Ranked longWord in RankedLongWords()) ranked[n++] = longWord;
         return ranked;
+    }
+
+    /// <summary>The long words as ranking entries: their entry is the complement of their index in the long-word table.</summary>
+    private IEnumerable<Ranked> RankedLongWords()
+    {
+        for (int i = 0; i < (_longWords?.Count ?? 0); i++)
+        {
+            LongWordTable.Entry entry = _longWords![i];
+            yield return new Ranked(entry.Count, entry.FirstPosition, ~i, 0);
+        }
     }
 
     /// <summary>
@@ -283,17 +317,22 @@ public sealed unsafe class WordTable
     private Ranked[] RankBest(int limit)
     {
         var kept = new PriorityQueue<Ranked, Ranked>(limit + 1, Comparer<Ranked>.Create(static (a, b) => default(RankOrder).Compare(b, a)));
-        for (int i = 0; i < _capacity; i++)
+        void Consider(Ranked candidate)
         {
-            Slot* slot = _slots + i;
-            if (slot->Length == 0) continue;
-            var candidate = new Ranked(slot->Count, _firstPositions[slot->Entry], slot->Entry, slot->Length);
             if (kept.Count < limit) kept.Enqueue(candidate, candidate);
             else if (limit > 0 && default(RankOrder).Compare(candidate, kept.Peek()) < 0) kept.EnqueueDequeue(candidate, candidate);
         }
+        for (int i = 0; i < _capacity; i++)
+        {
+            Slot* slot = _slots + i;
+            if (slot->Length != 0) Consider(new Ranked(slot->Count, _firstPositions[slot->Entry], slot->Entry, slot->Length));
+        }
+        foreach (Ranked longWord in RankedLongWords()) Consider(longWord);
         return kept.UnorderedItems.Select(item => item.Element).ToArray();
     }
 
+    /// <summary>A word being ranked: <paramref name="Entry"/> is its number among the held words, or the complement of
+    /// its index among the long words.</summary>
     private readonly record struct Ranked(long Count, long FirstPosition, int Entry, int Length);
 
     /// <summary>Count descending, then first occurrence. First positions are distinct, so the order is total and the
@@ -308,6 +347,11 @@ public sealed unsafe class WordTable
     private void Add(byte[] array, int start, int length, long count, long firstPosition)
     {
         if (length <= 0) throw new ArgumentException("Empty words are never counted.", nameof(length));
+        if (length > _longWordThreshold)
+        {
+            AddLong(array.AsSpan(start, length), count, firstPosition);
+            return;
+        }
         if ((uint)start > (uint)array.Length || array.Length - start - length < KeyPadding)
         {
             AddUnpadded(array.AsSpan(start, length), count, firstPosition);
@@ -337,6 +381,19 @@ public sealed unsafe class WordTable
         }
     }
 
+    /// <summary>Counts a long word that arrived whole in a buffer: it goes to the long words by hash, like one streamed
+    /// from the file (<see cref="AddLongWord"/>), so both meet whatever path each took.</summary>
+    private void AddLong(ReadOnlySpan<byte> key, long count, long firstPosition) =>
+        _longWords!.Add(LongWordHasher.Of(key), key.Length, count, firstPosition);
+
+    /// <summary>Counts one occurrence, at <paramref name="position"/>, of a word longer than the threshold, known only by
+    /// the hash and length of its key (read from the file with <see cref="WordKeyReader"/>).</summary>
+    internal void AddLongWord(UInt128 hash, long length, long position)
+    {
+        if (_longWords is null || length <= _longWordThreshold) throw new InvalidOperationException("Only a table with a long-word threshold counts long words, and only words longer than it.");
+        _longWords.Add(hash, length, 1, position);
+    }
+
     /// <summary>Copies the key where it has padding, then adds it.</summary>
     private void AddUnpadded(ReadOnlySpan<byte> key, long count, long firstPosition)
     {
@@ -354,21 +411,21 @@ public sealed unsafe class WordTable
             if (wanted > Array.MaxLength) throw new InsufficientMemoryException("The distinct words take more bytes than one .NET array can hold.");
             Array.Resize(ref _arena, (int)wanted);
         }
-        if (Count == _firstPositions.Length)
+        if (_heldCount == _firstPositions.Length)
         {
             Array.Resize(ref _firstPositions, _firstPositions.Length * 2);
             Array.Resize(ref _keyOffsets, _firstPositions.Length);
         }
         key.CopyTo(_arena.AsSpan(_arenaUsed));
-        _firstPositions[Count] = firstPosition;
-        _keyOffsets[Count] = _arenaUsed;
+        _firstPositions[_heldCount] = firstPosition;
+        _keyOffsets[_heldCount] = _arenaUsed;
         _arenaUsed += key.Length;
         slot->Key = head;
         slot->Count = count;
         slot->Length = key.Length;
-        slot->Entry = Count;
+        slot->Entry = _heldCount;
         // At most half the slots in use keeps linear probing short.
-        if (++Count * 2 > _capacity) Grow();
+        if (++_heldCount * 2 > _capacity) Grow();
     }
 
     private void Grow()

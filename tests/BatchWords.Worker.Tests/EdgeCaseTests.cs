@@ -190,7 +190,7 @@ public class EdgeCaseTests
             Assert.Equal(50 * 1024 * 1024, top[0].Word.Length);
             Assert.Equal(1, top[0].Count);
         }
-        Assert.Single(Count.Top(file, bufferSize: 4096)); // the buffer grows to hold the word
+        Assert.Single(Count.Top(file, bufferSize: 4096)); // the buffer grows to the long-word threshold, then the word is read from the file
     }
 
     [Fact]

@@ -41,7 +41,27 @@ public sealed class WorkerProcess
         return null;
     }
 
-    public WorkerRun Run(string workingDirectory, IDictionary<string, string?>? environment, params string[] arguments)
+    public WorkerRun Run(string workingDirectory, IDictionary<string, string?>? environment, params string[] arguments) =>
+        Run(workingDirectory, environment, started: null, arguments);
+
+    /// <summary>Runs the worker and samples its anonymous memory (<see cref="AnonymousMemorySampler"/>) until it exits.</summary>
+    public (WorkerRun Run, long PeakRssAnonBytes, int Samples) RunMeasuringAnonymousMemory(string workingDirectory, params string[] arguments)
+    {
+        AnonymousMemorySampler? sampler = null;
+        WorkerRun run;
+        try
+        {
+            run = Run(workingDirectory, null, process => sampler = AnonymousMemorySampler.Start(process.Id), arguments);
+        }
+        finally
+        {
+            sampler?.Stop();
+        }
+        sampler!.ThrowIfFailed();
+        return (run, sampler.PeakBytes, sampler.Samples);
+    }
+
+    private WorkerRun Run(string workingDirectory, IDictionary<string, string?>? environment, Action<Process>? started, string[] arguments)
     {
         var start = new ProcessStartInfo(_fileName)
         {
@@ -60,6 +80,7 @@ public sealed class WorkerProcess
             foreach ((string name, string? value) in environment) start.Environment[name] = value;
         }
         using Process process = Process.Start(start)!;
+        started?.Invoke(process);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
