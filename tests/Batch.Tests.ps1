@@ -18,6 +18,12 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $manifest = Get-TestModuleManifest
     $script:BundledWorker = Join-Path (Split-Path -Parent $manifest) 'payload/linux-x64/batchwords-worker'
+
+    function Get-ProgramBlobName([string] $Path) {
+        # The program's blob in the application container is content-addressed: sha256-{16 hex digits}/{file name}.
+        $sha = (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant()
+        "sha256-$($sha.Substring(0, 16))/$(Split-Path -Leaf $Path)"
+    }
     $script:TutorialData = Get-TestTutorialData
     $script:TestHome = Use-TestHome 'batch'
     Import-Module $manifest -Force
@@ -150,8 +156,10 @@ Describe 'New-BwPool' -Tag 'Integration', 'Slow' {
         $made.ApplicationContainer | Should -Be $app
         $made.StartTaskContainers | Should -Be @($app)
         $run.Verbose | Where-Object { $_.StartsWith("POST /pools (id '$id', 2 x standard_d2s_v3") } | Should -Not -BeNullOrEmpty
-        # The bundled payload, byte for byte, in the application container.
-        $blob = Get-TestBlob $app 'batchwords-worker'
+        # The bundled payload, byte for byte, in the application container, under its content-addressed name, and
+        # the pool records the full hash its start task checks.
+        $made.ProgramSha256 | Should -Be (Get-FileHash -LiteralPath $BundledWorker -Algorithm SHA256).Hash.ToLowerInvariant()
+        $blob = Get-TestBlob $app (Get-ProgramBlobName $BundledWorker)
         [Convert]::ToBase64String($blob) | Should -Be ([Convert]::ToBase64String([IO.File]::ReadAllBytes($BundledWorker)))
 
         $service = Get-TestBatchObject "pools/$id"
@@ -161,7 +169,8 @@ Describe 'New-BwPool' -Tag 'Integration', 'Slow' {
         $service.startTask.waitForSuccess | Should -BeTrue
         @($service.startTask.resourceFiles).Count | Should -Be 1
         $service.startTask.resourceFiles[0].filePath | Should -Be 'batchwords-worker'
-        $service.startTask.resourceFiles[0].httpUrl | Should -BeLike "$BlobEndpoint/$app/batchwords-worker?*"
+        $service.startTask.resourceFiles[0].httpUrl | Should -BeLike "$BlobEndpoint/$app/$(Get-ProgramBlobName $BundledWorker)?*"
+        $service.startTask.commandLine | Should -Match 'sha256sum -c'
 
         # Both nodes run the start task to success and become idle.
         Wait-TestNodesIdle $id 2
@@ -188,8 +197,8 @@ Describe 'New-BwPool' -Tag 'Integration', 'Slow' {
         $made = New-BwPool -Id $id -Program $program.Path -ApplicationContainer $app
 
         $made.Program | Should -Be 'fake-worker'
-        [Convert]::ToBase64String((Get-TestBlob $app 'fake-worker')) | Should -Be ([Convert]::ToBase64String([IO.File]::ReadAllBytes($program.Path)))
-        Get-TestBlob $app 'batchwords-worker' | Should -BeNullOrEmpty
+        [Convert]::ToBase64String((Get-TestBlob $app (Get-ProgramBlobName $program.Path))) | Should -Be ([Convert]::ToBase64String([IO.File]::ReadAllBytes($program.Path)))
+        Get-TestBlob $app (Get-ProgramBlobName $BundledWorker) | Should -BeNullOrEmpty
         (Get-TestBatchObject "pools/$id").startTask.commandLine | Should -Match ([regex]::Escape('$AZ_BATCH_NODE_SHARED_DIR/fake-worker'))
     }
 

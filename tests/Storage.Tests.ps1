@@ -556,7 +556,7 @@ Describe 'Remove-BwContainer and a live pool''s start task (azure-batch-samples#
         $error0.Exception.Message | Should -BeLike "*No node of pool '$pool' can run tasks: the start task failed on 1 of 1 node(s)*"
         # Why: the program's blob is gone; the message names it, but not its SAS signature.
         $error0.Exception.Message | Should -BeLike '*: BlobNotFound: *'
-        $error0.Exception.Message | Should -BeLike "*/$app/batchwords-worker*"
+        $error0.Exception.Message | Should -BeLike "*/$app/sha256-*/batchwords-worker*"
         $error0.ErrorDetails.RecommendedAction | Should -BeLike "The start task could not download the program from the pool's application container*"
         $programUrl = [Uri] (Invoke-TestBatchRequest GET "pools/$pool").Json.startTask.resourceFiles[0].httpUrl
         $signature = [Web.HttpUtility]::ParseQueryString($programUrl.Query)['sig']

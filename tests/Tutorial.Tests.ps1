@@ -41,7 +41,7 @@ BeforeAll {
         # AfterEach of every Describe: what the test registered, and the tutorial's fixed containers.
         foreach ($job in $Made.Jobs) { Remove-BwJob $job -Force -ErrorAction SilentlyContinue -WarningAction SilentlyContinue }
         foreach ($pool in $Made.Pools) { Remove-BwPool $pool -Force -ErrorAction SilentlyContinue -WarningAction SilentlyContinue }
-        $containers = @($Made.Containers) + $TutorialContainers | Select-Object -Unique
+        $containers = @($Made.Containers) + @($Made.Jobs | ForEach-Object { Get-RunContainer $_ }) + $TutorialContainers | Select-Object -Unique
         Remove-BwContainer $containers -Force -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $Made.Jobs.Clear(); $Made.Pools.Clear(); $Made.Containers.Clear()
     }
@@ -56,6 +56,10 @@ BeforeAll {
     }
 
     function Get-TypeName($Object) { $Object.PSObject.TypeNames[0] }
+
+    # A run's own input and output containers are named after its job (README: "Runs side by side"); the ids
+    # New-TestId makes are already valid container names, so no hash suffix is added.
+    function Get-RunContainer([string] $Job) { "$Job-input", "$Job-output" }
 
     # --- Independent checks through the probes of tests/TestSupport.ps1 (Shared Key signed, not the module's code). ---
     function Get-TestContainerExists([string] $Name) { (Invoke-TestStorageRequest GET "$Name`?restype=container" -Accept 404).Status -eq 200 }
@@ -120,12 +124,12 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         # The original's milestones, in its order, as information (shown by the host like Write-Host).
         $expected = @(
             '^Sample start: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$', '^$'
-            1..3 | ForEach-Object { "^Uploading file $([regex]::Escape((Join-Path $TutorialData "taskdata$_.txt"))) to container \[input\]\.\.\.$" }
+            1..3 | ForEach-Object { "^Uploading file $([regex]::Escape((Join-Path $TutorialData "taskdata$_.txt"))) to container \[$job-input\]\.\.\.$" }
             '^Uploading file .*batchwords-worker to container \[application\]\.\.\.$'
             "^Creating pool \[$pool\]\.\.\.$", "^Creating job \[$job\]\.\.\.$", "^Adding 3 tasks to job \[$job\]\.\.\.$"
             "^Monitoring all tasks for 'Completed' state, timeout in 00:20:00\.\.\.$"
             "^  Success! All tasks reached the 'Completed' state within the specified timeout period\.$"
-            1..3 | ForEach-Object { '^  Downloaded blob taskdata\d_OUTPUT\.txt from container \[output\] to .+taskdata\d_OUTPUT\.txt$' }
+            1..3 | ForEach-Object { "^  Downloaded blob taskdata\d_OUTPUT\.txt from container \[$job-output\] to .+taskdata\d_OUTPUT\.txt$" }
             '^  Download complete!$', '^Deleting containers\.\.\.$', '^$'
             '^Sample end: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$', '^Elapsed time: \d\d:\d\d:\d\d\.\d{3}$', '^$'
         )
@@ -135,8 +139,8 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         $run.Information | ForEach-Object { $_.Tags | Should -Contain 'PSHOST' }
         $run.HostLines | Where-Object { $_.Kind -eq 'Information' -and $_.Text -eq "Creating pool [$pool]..." } | Should -HaveCount 1
 
-        # Nothing left: containers, job and pool are gone (or going).
-        $TutorialContainers | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be left" }
+        # Nothing left: the run's containers, the application container it created, job and pool are gone (or going).
+        @(Get-RunContainer $job) + 'application' | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be left" }
         Test-GoneOrDeleting "jobs/$job" | Should -BeTrue
         Test-GoneOrDeleting "pools/$pool" | Should -BeTrue
     }
@@ -168,8 +172,7 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         $kept.state | Should -Be 'active'
         $kept.targetDedicatedNodes | Should -Be 2
         Get-TestContainerExists 'application' | Should -BeTrue
-        Get-TestContainerExists 'input' | Should -BeFalse
-        Get-TestContainerExists 'output' | Should -BeFalse
+        Get-RunContainer $first | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be left" }
         (Get-TestBatchResource "jobs/$first").state | Should -Be 'active'
 
         $run2 = Invoke-ScriptedHost 'param($Data, $Pool, $Second, $Destination) Invoke-BwTutorial -Path $Data -PoolId $Pool -JobId $Second -Destination $Destination -Verbose' -Parameters $parameters
@@ -181,10 +184,13 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         $run2.Verbose.Message | Should -Contain "Pool '$pool' exists and is compatible: reusing it."
         # The 2-node pool is reused as it is; without -NodeCount the tutorial asked for no count, so no warning.
         $run2.Warnings | Should -BeNullOrEmpty
-        # Reused, not re-created; and this run, without -KeepPool, removes it and the application container.
+        # Reused, not re-created; and this run, even without -KeepPool, keeps the pool and the application container
+        # it did not create (and says so), and removes its own containers.
         $run2.Verbose.Message | Where-Object { $_.StartsWith('POST /pools', [StringComparison]::Ordinal) } | Should -BeNullOrEmpty
-        Test-GoneOrDeleting "pools/$pool" | Should -BeTrue
-        $TutorialContainers | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be left" }
+        $run2.Information.MessageData | ForEach-Object { "$_" } | Should -Contain "Keeping pool [$pool]: it existed before this run."
+        (Get-TestBatchResource "pools/$pool").state | Should -Be 'active'
+        Get-TestContainerExists 'application' | Should -BeTrue
+        Get-RunContainer $second | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be left" }
         (Get-TestBatchResource "jobs/$first").state | Should -Be 'active'
     }
 
@@ -219,7 +225,10 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         Join-Path $destination 'bad_OUTPUT.txt' | Should -Not -Exist
         $milestones.MessageData | ForEach-Object { "$_" } |
             Should -Contain "  All tasks reached the 'Completed' state within the specified timeout period; 1 of them failed (see the errors)."
-        $TutorialContainers | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be left" }
+        Get-RunContainer $job | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be left" }
+        # The pool existed before the run (New-FakeWorkerPool), so it and its application container stay.
+        (Get-TestBatchResource "pools/$pool").state | Should -Be 'active'
+        Get-TestContainerExists 'application' | Should -BeTrue
     }
 
     It 'names the unfinished tasks at the timeout and ends its job so no task keeps running' {
@@ -236,8 +245,10 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         $errors[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
         $errors[0].Exception.Message | Should -Be "1 task(s) of job '$job' did not complete within 00:00:03: topNtask1 (running)."
         $run.Output | Should -BeNullOrEmpty
+        # One warning: the job was ended, and what the run left is named with the command that removes it.
         $run.Warnings | Should -HaveCount 1
-        $run.Warnings[0].Message | Should -BeLike "Job '$job' was terminated so that its unfinished tasks stop*"
+        $run.Warnings[0].Message | Should -BeLike "*Job '$job' was terminated so that its unfinished tasks stop running.*"
+        $run.Warnings[0].Message | Should -BeLike "*Left behind:*job '$job'*Remove-BwJob -Id $job*container '$job-input'*container '$job-output'*"
         # The tutorial made that job: its sleeping task is killed rather than left running unwatched.
         $pidFile = Join-Path $worker.Pids "$job.topNtask1.pid"
         $pidFile | Should -Exist -Because 'the slow task ran'
@@ -260,7 +271,11 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         $errors = Get-AllErrors $run
         $errors | Should -HaveCount 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'JobOnAnotherPool,*'
+        # Refused before anything was made: no container, no pool, nothing to name as left behind.
         $run.Warnings | Should -BeNullOrEmpty
+        $run.Information | Should -BeNullOrEmpty
+        Get-TestBatchResource "pools/$pool" | Should -BeNullOrEmpty
+        Get-RunContainer $job | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse }
         (Get-TestBatchResource "jobs/$job").state | Should -Be 'active'
         (Get-TestBatchResource "jobs/$job/tasks/topNtask0").state | Should -Be 'active'
     }
@@ -276,9 +291,9 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         $run.Output | Should -BeNullOrEmpty
         $whatIf = @($run.HostLines | Where-Object Text -Like 'What if:*')
         $whatIf | Should -HaveCount 1
-        $whatIf[0].Text | Should -Be "What if: Performing the operation `"Run the Batch top-N words tutorial`" on target `"3 file(s) on pool '$pool', job '$job'`"."
+        $whatIf[0].Text | Should -Be "What if: Performing the operation `"Run the Batch top-N words tutorial`" on target `"3 file(s) on pool '$pool', job '$job', containers '$job-input' and '$job-output'`"."
         $run.Information | Should -BeNullOrEmpty
-        $TutorialContainers | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be created" }
+        @(Get-RunContainer $job) + $TutorialContainers | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be created" }
         Get-TestBatchResource "pools/$pool" | Should -BeNullOrEmpty
         Get-TestBatchResource "jobs/$job" | Should -BeNullOrEmpty
     }
@@ -424,8 +439,14 @@ Describe 'Ctrl+C' -Tag 'Integration', 'Slow' {
             $info.state | Should -Be 'completed'
             $info.executionInfo.failureInfo.code | Should -Be 'TaskEnded'
         }
-        # Ctrl+C is not a failure to report: no warning, and the job's record stays for Get-BwTask.
-        $run.Warnings | Should -BeNullOrEmpty
+        # No later step ran: no success line, no download, no deletion; what the run left is named (a warning, or
+        # the host's warning line while the pipeline is stopping), and the job's record stays for Get-BwTask.
+        $milestones = @($run.Information | ForEach-Object { "$($_.MessageData)" })
+        $milestones | Where-Object { $_ -like '*Success!*' -or $_ -like '*Download*' -or $_ -eq 'Deleting containers...' } | Should -BeNullOrEmpty
+        Get-RunContainer $job | ForEach-Object { Get-TestContainerExists $_ | Should -BeTrue -Because "container $_ is not deleted after Ctrl+C" }
+        $said = (@($run.Warnings.Message) + @($run.HostLines | Where-Object { "$($_.Kind)" -eq 'Warning' } | ForEach-Object Text)) -join "`n"
+        $said | Should -BeLike "*Invoke-BwTutorial was stopped before it finished.*Job '$job' was terminated*"
+        $said | Should -BeLike "*container '$job-input'*container '$job-output'*"
     }
 
     It 'during Wait-BwTask stops the wait and leaves the tasks running' {

@@ -149,6 +149,8 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         var clock = Stopwatch.StartNew();
         var context = ResolveContext();
         var ledger = _ledger = new TutorialRunLedger(jobId, PoolId);
+        // A job id taken by a job on another pool (or no longer active) is refused before anything is created.
+        Run(ct => new JobOperations(context).EnsureUsableIfExistsAsync(jobId, PoolId, ct));
         Say($"Sample start: {started:yyyy-MM-dd HH:mm:ss}");
         Say("");
 

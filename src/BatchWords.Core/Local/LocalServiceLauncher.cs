@@ -127,6 +127,7 @@ internal sealed class LocalServiceLauncher
         File.WriteAllText(logPath, string.Empty);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(logPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var lockPath = service.Identity.LocksItself ? "" : Path.Combine(dataDirectory, service.Identity.DataLockFileName);
+        await WaitForDataLockAsync(Path.Combine(dataDirectory, service.Identity.DataLockFileName), cancellationToken).ConfigureAwait(false);
 
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -181,6 +182,29 @@ internal sealed class LocalServiceLauncher
                     $"Read {logPath}; on a slow machine connect again (it may only need longer).");
             }
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits (a few seconds at most) until nobody holds the data folder's lock. An instance just stopped shows as
+    /// gone (a zombie) as soon as its main thread exits, while its other threads may still hold the lock for a
+    /// moment: starting then failed with "the data folder is in use". Another live holder is left to the start,
+    /// which then fails with that message. On Unix, .NET takes FileShare.None as an exclusive flock.
+    /// </summary>
+    private static async Task WaitForDataLockAsync(string lockPath, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(lockPath)) return;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline) { await Task.Delay(100, cancellationToken).ConfigureAwait(false); }
+            catch (IOException) { return; }
+            catch (UnauthorizedAccessException) { return; }
         }
     }
 

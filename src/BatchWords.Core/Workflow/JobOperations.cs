@@ -190,7 +190,7 @@ public sealed class JobOperations
     {
         BatchIds.Validate(jobId, "Job");
         BatchIds.Validate(poolId, "Pool");
-        if (await JobExistsAsync(jobId, cancellationToken).ConfigureAwait(false)) return false;
+        if (await EnsureUsableIfExistsAsync(jobId, poolId, cancellationToken).ConfigureAwait(false)) return false;
         try
         {
             await _client.CreateJobAsync(new BatchJobCreateOptions(jobId, new BatchPoolInfo { PoolId = poolId }), cancellationToken).ConfigureAwait(false);
@@ -198,6 +198,22 @@ public sealed class JobOperations
         }
         catch (Azure.RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "JobExists") { return false; }
         catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Creating job '{jobId}'", jobId); }
+    }
+
+    /// <summary>
+    /// False when the job does not exist; true when it exists, is active and is bound to <paramref name="poolId"/>;
+    /// otherwise JobNotActive or JobOnAnotherPool, so a run can refuse a job id before it creates anything.
+    /// </summary>
+    public async Task<bool> EnsureUsableIfExistsAsync(string jobId, string poolId, CancellationToken cancellationToken = default)
+    {
+        BatchIds.Validate(jobId, "Job");
+        BatchIds.Validate(poolId, "Pool");
+        BatchJob job;
+        try { job = (await _client.GetJobAsync(jobId, cancellationToken: cancellationToken).ConfigureAwait(false)).Value; }
+        catch (Azure.RequestFailedException e) when (e.Status == 404) { return false; }
+        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Reading job '{jobId}'", jobId); }
+        EnsureUsable(job, jobId, poolId);
+        return true;
     }
 
     /// <summary>True when the job exists (in any state).</summary>
@@ -290,16 +306,18 @@ public sealed class JobOperations
     }
 
     /// <summary>An existing job takes our tasks only while active and on the pool asked for.</summary>
-    private static void EnsureUsable(BatchJob job, JobSubmission submission)
+    private static void EnsureUsable(BatchJob job, JobSubmission submission) => EnsureUsable(job, submission.JobId, submission.PoolId);
+
+    private static void EnsureUsable(BatchJob job, string jobId, string poolId)
     {
         var state = job.State?.ToString();
         if (!string.Equals(state, "active", StringComparison.OrdinalIgnoreCase))
             throw new BwException(BwErrorKind.InvalidOperation, "JobNotActive",
-                $"Job '{submission.JobId}' exists and is {state}: it accepts no new tasks.", submission.JobId,
+                $"Job '{jobId}' exists and is {state}: it accepts no new tasks.", jobId,
                 "Use a new -JobId, or remove the job with Remove-BwJob.");
-        if (!string.Equals(job.PoolInfo?.PoolId, submission.PoolId, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(job.PoolInfo?.PoolId, poolId, StringComparison.OrdinalIgnoreCase))
             throw new BwException(BwErrorKind.InvalidOperation, "JobOnAnotherPool",
-                $"Job '{submission.JobId}' exists on pool '{job.PoolInfo?.PoolId}', not '{submission.PoolId}'.", submission.JobId,
+                $"Job '{jobId}' exists on pool '{job.PoolInfo?.PoolId}', not '{poolId}'.", jobId,
                 "Use a new -JobId, or pass the job's own pool.");
     }
 
