@@ -48,7 +48,8 @@ $summary = [ordered]@{
     Suite            = $suite
     Passed           = $result.PassedCount
     Failed           = $result.FailedCount
-    Skipped          = $result.SkippedCount + $result.NotRunCount
+    # Tests a -Tag filter left out are not run, not skipped: they are not counted.
+    Skipped          = $result.SkippedCount
     FailedContainers = $result.FailedContainersCount
     FailedBlocks     = $result.FailedBlocksCount
 }
