@@ -311,7 +311,7 @@ function Invoke-TestBatchRequest {
     $null = $request.Headers.TryAddWithoutValidation('ocp-date', $date)
     $length = if ($body.Length) { "$($body.Length)" } else { '' }
     $toSign = (@($Method, '', '', $length, '', $(if ($Json) { $type } else { '' }), '', '', '', '', '', '') -join "`n") + "`n" +
-        "ocp-date:$date`n/$account$($uri.AbsolutePath)" + (Get-TestCanonicalQuery $uri -SortValues)
+        "ocp-date:$date`n/$account$($uri.AbsolutePath)" + (Get-TestCanonicalQuery $uri)
     $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey ${account}:$(Get-TestSharedKeySignature $key $toSign)")
     $response = $script:TestProbeHttp.Send($request)
     try {

@@ -17,11 +17,14 @@ internal sealed class BatchSharedKeyPolicy : HttpPipelineSynchronousPolicy
 {
     private const string OcpHeaderPrefix = "ocp-";
 
-    // Standard headers signed by value, one line each, in this order (Content-Length is handled apart).
+    // Standard headers signed by value, one line each, in this order. Content-Length is handled apart, and so is
+    // Date: this policy always sets ocp-date, and the documented rule is then an empty Date line even when a Date
+    // header is present (some HTTP stacks and proxies add one the signer cannot see in time).
     private static readonly string[] HeadersBeforeLength = { "Content-Encoding", "Content-Language" };
-    private static readonly string[] HeadersAfterLength =
+    private static readonly string[] HeadersBetweenLengthAndDate = { "Content-MD5", "Content-Type" };
+    private static readonly string[] HeadersAfterDate =
     {
-        "Content-MD5", "Content-Type", "Date", "If-Modified-Since", "If-Match", "If-None-Match", "If-Unmodified-Since", "Range",
+        "If-Modified-Since", "If-Match", "If-None-Match", "If-Unmodified-Since", "Range",
     };
 
     private readonly AzureNamedKeyCredential _credential;
@@ -70,7 +73,9 @@ internal sealed class BatchSharedKeyPolicy : HttpPipelineSynchronousPolicy
         var hasLength = request.Content?.TryComputeLength(out length) == true && length > 0;
         builder.Append(hasLength ? length.ToString(CultureInfo.InvariantCulture) : string.Empty).Append('\n');
 
-        foreach (var name in HeadersAfterLength) builder.Append(HeaderValue(request, name)).Append('\n');
+        foreach (var name in HeadersBetweenLengthAndDate) builder.Append(HeaderValue(request, name)).Append('\n');
+        builder.Append('\n'); // Date: empty, ocp-date carries the time (see the standard headers above)
+        foreach (var name in HeadersAfterDate) builder.Append(HeaderValue(request, name)).Append('\n');
         AppendCanonicalizedHeaders(builder, request);
         AppendCanonicalizedResource(builder, request.Uri.ToUri(), account);
         return builder.ToString();
@@ -111,19 +116,15 @@ internal sealed class BatchSharedKeyPolicy : HttpPipelineSynchronousPolicy
         var path = uri.AbsolutePath;
         builder.Append('/').Append(account).Append(string.IsNullOrEmpty(path) ? "/" : path);
 
-        var query = HttpUtility.ParseQueryString(uri.Query); // decodes names and values
-        var parameters = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var rawName in query.AllKeys)
-        {
-            var name = (rawName ?? string.Empty).ToLowerInvariant();
-            if (!parameters.TryGetValue(name, out var values)) parameters[name] = values = new List<string>();
-            values.AddRange(query.GetValues(rawName) ?? Array.Empty<string>());
-        }
-        foreach (var (name, values) in parameters)
-        {
-            values.Sort(StringComparer.Ordinal);
-            builder.Append('\n').Append(name).Append(':').Append(string.Join(",", values));
-        }
+        // As the official .NET SDK's BatchNamedKeyCredentialPolicy, whose form the service is known to accept:
+        // decoded parameters grouped by name without regard to case (the first spelling sent names the group),
+        // the names sorted ordinally as sent and lower-cased when written, and a repeated parameter's values
+        // joined with commas in the order sent.
+        var query = HttpUtility.ParseQueryString(uri.Query);
+        var names = query.AllKeys.Select(name => name ?? string.Empty).ToList();
+        names.Sort(StringComparer.Ordinal);
+        foreach (var name in names)
+            builder.Append('\n').Append(name.ToLowerInvariant()).Append(':').Append(query[name.Length == 0 ? null : name]);
     }
 }
 

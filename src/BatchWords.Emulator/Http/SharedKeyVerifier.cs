@@ -62,10 +62,12 @@ public sealed class SharedKeyVerifier
         var lengthHeader = request.Headers.ContentLength is { } n ? n.ToString(CultureInfo.InvariantCulture) : "";
         // Zero-length bodies: the SDKs disagree on "" and "0" (§7.1), so both are accepted.
         var candidates = lengthHeader is "" or "0" ? new[] { "", "0" } : new[] { lengthHeader };
+        // Query names with capitals: the official SDK and the documented rule order them differently, both pass.
         string? firstStringToSign = null;
         foreach (var lengthLine in candidates)
+        foreach (var order in new[] { QueryNameOrder.SortedAsSent, QueryNameOrder.SortedLowerCased })
         {
-            var stringToSign = StringToSign(context, lengthLine);
+            var stringToSign = StringToSign(context, lengthLine, order);
             firstStringToSign ??= stringToSign;
             var expected = Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(stringToSign)));
             if (FixedTimeEquals(signature, expected)) return;
@@ -74,7 +76,7 @@ public sealed class SharedKeyVerifier
                      $"Server used following string to sign: '{firstStringToSign}'.");
     }
 
-    public string StringToSign(HttpContext context, string contentLengthLine)
+    public string StringToSign(HttpContext context, string contentLengthLine, QueryNameOrder order = QueryNameOrder.SortedAsSent)
     {
         var request = context.Request;
         return SharedKeyStringToSign.Build(
@@ -84,7 +86,8 @@ public sealed class SharedKeyVerifier
             request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString())),
             _account,
             RawRequestPath.Of(context),
-            request.QueryString.Value ?? "");
+            request.QueryString.Value ?? "",
+            order);
     }
 
     private void CheckDate(HttpRequest request)

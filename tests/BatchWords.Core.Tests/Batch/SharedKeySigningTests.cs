@@ -80,7 +80,7 @@ public class SharedKeySigningTests
         var signed = BatchSharedKeyPolicy.Sign(request, VectorDate, "myaccount", Key);
 
         Assert.EndsWith(
-            "ocp-date:Tue, 01 Jul 2025 12:00:00 GMT\nocp-range:bytes=0-9\n/myaccount/jobs/j/tasks/t/files/wd%2Fout.txt\na:0,1\napi-version:2025-06-01.21.0\nb:2",
+            "ocp-date:Tue, 01 Jul 2025 12:00:00 GMT\nocp-range:bytes=0-9\n/myaccount/jobs/j/tasks/t/files/wd%2Fout.txt\nb:2\na:1,0\napi-version:2025-06-01.21.0",
             signed.StringToSign);
         Assert.DoesNotContain("client-request-id", signed.StringToSign);
     }

@@ -53,10 +53,18 @@ public sealed class WireTests
     }
 
     [Theory]
+    [InlineData("2022-01-01.15.0", HttpStatusCode.OK)]
+    [InlineData("2022-10-01.16.0", HttpStatusCode.OK)] // what @azure/batch 10.x sends
+    [InlineData("2023-05-01.17.0", HttpStatusCode.OK)]
+    [InlineData("2023-11-01.18.0", HttpStatusCode.OK)]
+    [InlineData("2024-02-01.19.0", HttpStatusCode.OK)]
     [InlineData("2024-07-01.20.0", HttpStatusCode.OK)]
     [InlineData("2025-06-01.21.0", HttpStatusCode.OK)]
     [InlineData("2025-06-01", HttpStatusCode.OK)]
-    [InlineData("2023-05-01.17.0", HttpStatusCode.BadRequest)]
+    [InlineData("2021-06-01.14.0", HttpStatusCode.BadRequest)] // older than the oldest GA version supported
+    [InlineData("2022-01-01", HttpStatusCode.BadRequest)]      // short form exists only for 2025-06-01
+    [InlineData("2099-01-01.99.0", HttpStatusCode.BadRequest)] // unknown
+    [InlineData("2024-07-01.20.0-preview", HttpStatusCode.BadRequest)]
     public async Task Accepts_the_documented_api_versions(string version, HttpStatusCode expected)
     {
         using var response = await _emulator.SendAsync(HttpMethod.Get, $"/supportedimages?api-version={version}");
