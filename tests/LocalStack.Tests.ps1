@@ -27,28 +27,10 @@ BeforeAll {
 
     # Azurite's published development key: anyone can sign with it.
     $script:WellKnownKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
-    $script:Http = [Net.Http.HttpClient]::new([Net.Http.SocketsHttpHandler]@{ UseProxy = $false })
 
     function Invoke-SharedKeyRequest([Uri] $BlobEndpoint, [string] $Key, [string] $Method = 'GET', [string] $Query = 'comp=list', [string] $Container) {
-        # One Blob request signed by hand with Shared Key (as the SDK does, path-style: /account/account/...),
-        # so the test does not go through the module's own signing. Returns the HTTP status code.
-        $account = $BlobEndpoint.AbsolutePath.Trim('/')
-        $path = $BlobEndpoint.AbsolutePath.TrimEnd('/') + '/' + $Container
-        $uri = [Uri]::new($BlobEndpoint, $path + '?' + $Query)
-        $date = [DateTime]::UtcNow.ToString('R')
-        $version = '2021-08-06'
-        $canonicalQuery = ($Query -split '&' | Sort-Object | ForEach-Object { $k, $v = $_ -split '=', 2; "`n$($k.ToLowerInvariant()):$v" }) -join ''
-        # Content-Length is signed as an empty line when it is 0 (API versions since 2015-02-21).
-        $stringToSign = "$Method`n`n`n`n`n`n`n`n`n`n`n`nx-ms-date:$date`nx-ms-version:$version`n/$account$($uri.AbsolutePath)$canonicalQuery"
-        $hmac = [Security.Cryptography.HMACSHA256]::new([Convert]::FromBase64String($Key))
-        $signature = [Convert]::ToBase64String($hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($stringToSign)))
-        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $uri)
-        $null = $request.Headers.TryAddWithoutValidation('x-ms-date', $date)
-        $null = $request.Headers.TryAddWithoutValidation('x-ms-version', $version)
-        $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey ${account}:$signature")
-        if ($Method -eq 'PUT') { $request.Content = [Net.Http.ByteArrayContent]::new([byte[]]::new(0)) }
-        $response = $Http.Send($request)
-        try { [int] $response.StatusCode } finally { $response.Dispose(); $request.Dispose() }
+        # One Blob request signed by hand with -Key (TestSupport's probe, not the module's signing); its HTTP status.
+        (Invoke-TestStorageRequest $Method "$Container`?$Query" -Key $Key -BlobEndpoint $BlobEndpoint -Accept (400..599)).Status
     }
 
     function Get-LocalServiceProcess([string] $BwHome) {
@@ -87,10 +69,6 @@ BeforeAll {
             ConvertTo-Json | Set-Content -LiteralPath (Join-Path $local 'azurite.json')
         [pscustomobject]@{ ProcessId = $processId; BlobEndpoint = [Uri] "$($endpoint.ToString().TrimEnd('/'))/devstoreaccount1" }
     }
-}
-
-AfterAll {
-    $Http.Dispose()
 }
 
 Describe 'The local stack is private to the user who started it' -Tag 'Integration' {

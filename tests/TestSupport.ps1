@@ -256,10 +256,12 @@ function Invoke-TestStorageRequest {
     # A request to the local Azurite ($Path relative to the blob endpoint, sent as given) signed with the account's
     # Shared Key. Returns Status, Body (bytes) and ETag; a status >= 400 not in -Accept throws. Sent again on a
     # fresh connection when Node closed a kept-alive one.
-    param([string] $Method, [string] $Path, [byte[]] $Body, [hashtable] $Headers = @{}, [int[]] $Accept = @(), [string] $Key)
+    # -Key and -BlobEndpoint sign with another key or reach another Azurite than the session's (an intruder's key,
+    # an older stack).
+    param([string] $Method, [string] $Path, [byte[]] $Body, [hashtable] $Headers = @{}, [int[]] $Accept = @(), [string] $Key, [Uri] $BlobEndpoint)
     $account = Get-TestStorageAccount
     if ($Key) { $account.Key = $Key }
-    $blobEndpoint = (Get-BwContext).BlobEndpoint.ToString().TrimEnd('/')
+    $blobEndpoint = $(if ($BlobEndpoint) { $BlobEndpoint } else { (Get-BwContext).BlobEndpoint }).ToString().TrimEnd('/')
     for ($attempt = 1; ; $attempt++) {
         $uri = [Uri]::new("$blobEndpoint/$Path")
         $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $uri)

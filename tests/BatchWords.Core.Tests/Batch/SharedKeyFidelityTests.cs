@@ -17,16 +17,12 @@ public class SharedKeyFidelityTests
     private static readonly byte[] Key = Convert.FromBase64String(TestBatchClients.Key);
     private const string Endpoint = "https://myaccount.eastus.batch.azure.com";
 
-    public static TheoryData<string, string, string?, string?> Shapes => new()
+    public static TheoryData<string, string, string?, string?> Shapes()
     {
-        // method, path and query, Date header, JSON body
-        { "GET", "/jobs/job-1/tasks?api-version=2025-06-01.21.0&maxresults=100", "Wed, 02 Jul 2025 08:00:00 GMT", null },
-        { "POST", "/jobs/job-1/tasks?api-version=2025-06-01.21.0", "Wed, 02 Jul 2025 08:00:00 GMT", """{"id":"t"}""" },
-        { "GET", "/pools?api-version=2025-06-01.21.0&$select=state&$select=id&$select=allocationState", null, null },
-        { "GET", "/jobs?api-version=2025-06-01.21.0&Timeout=30&MaxResults=10", null, null },
-        { "GET", "/jobs?api-version=2025-06-01.21.0&Foo=2&foo=1&FOO=3", null, null },
-        { "GET", "/jobs/j/tasks/t/files/wd%2Fout.txt?api-version=2025-06-01.21.0&B=2&a=1&a=0", "Wed, 02 Jul 2025 08:00:00 GMT", null },
-    };
+        var data = new TheoryData<string, string, string?, string?>();
+        foreach (var (method, target, date, body) in SharedKeyRequestShapes.All) data.Add(method, target, date, body);
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]

@@ -19,16 +19,12 @@ public class SharedKeyFidelityTests
     private const string OcpDate = "Tue, 01 Jul 2025 12:00:00 GMT";
     private static readonly DateTimeOffset SigningTime = DateTimeOffset.Parse("2025-07-01T12:00:00Z", CultureInfo.InvariantCulture);
 
-    public static TheoryData<string, string, string?, long?> Shapes => new()
+    public static TheoryData<string, string, string?, long?> Shapes()
     {
-        // method, raw target, Date header, Content-Length
-        { "GET", "/jobs/job-1/tasks?api-version=2025-06-01.21.0&maxresults=100", "Wed, 02 Jul 2025 08:00:00 GMT", null },
-        { "POST", "/jobs/job-1/tasks?api-version=2025-06-01.21.0", "Wed, 02 Jul 2025 08:00:00 GMT", 10 },
-        { "GET", "/pools?api-version=2025-06-01.21.0&$select=state&$select=id&$select=allocationState", null, null },
-        { "GET", "/jobs?api-version=2025-06-01.21.0&Timeout=30&MaxResults=10", null, null },
-        { "GET", "/jobs?api-version=2025-06-01.21.0&Foo=2&foo=1&FOO=3", null, null },
-        { "GET", "/jobs/j/tasks/t/files/wd%2Fout.txt?api-version=2025-06-01.21.0&B=2&a=1&a=0", "Wed, 02 Jul 2025 08:00:00 GMT", null },
-    };
+        var data = new TheoryData<string, string, string?, long?>();
+        foreach (var (method, target, date, body) in SharedKeyRequestShapes.All) data.Add(method, target, date, SharedKeyRequestShapes.ContentLength(body));
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
