@@ -8,7 +8,14 @@ const string Usage = "usage: BatchWords.Emulator --account <name> --data <direct
 
 string? account = null, data = null;
 var port = 0;
+// BATCHWORDS_EMULATOR_TRANSIENT_STATE_MS sets the default (tests set it through the local stack); the flag wins.
 var transientStateStay = EmulatorOptions.DefaultTransientStateStay;
+if (Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR_TRANSIENT_STATE_MS") is { Length: > 0 } stayText)
+{
+    if (!int.TryParse(stayText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var envStayMs))
+        return Fail("BATCHWORDS_EMULATOR_TRANSIENT_STATE_MS needs a number of milliseconds (0 or more).");
+    transientStateStay = TimeSpan.FromMilliseconds(envStayMs);
+}
 for (var i = 0; i < args.Length; i++)
 {
     string? Value() => i + 1 < args.Length ? args[++i] : null;
