@@ -58,7 +58,7 @@ public sealed class JobLifecycle
     /// <summary>
     /// Under the lock: the job goes to deleting; its tasks are killed, then their files and the job itself go, once
     /// every task process is gone and the job was seen deleting for EmulatorOptions.TransientStateStay. The removed
-    /// job (and with it every task record) is left to the garbage collector; see ReleaseMemoryAfter.
+    /// job (and with it every task record) is left to the garbage collector, and Runtime/MemoryReleaser hands the memory back.
     /// </summary>
     public void BeginDelete(JobState job)
     {

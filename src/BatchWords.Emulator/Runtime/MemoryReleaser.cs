@@ -13,11 +13,10 @@ public sealed class MemoryReleaser
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
     private int _released;
     private int _scheduled;
-
-    /// <summary>How many of these collections ran (for the tests and the README figures).</summary>
-    public int Collections => Volatile.Read(ref _collections);
-
     private int _collections;
+
+    /// <summary>How many of these collections ran (for the tests).</summary>
+    public int Collections => Volatile.Read(ref _collections);
 
     /// <summary>Under the lock or not: <paramref name="taskRecords"/> task records are no longer referenced.</summary>
     public void Released(int taskRecords)
