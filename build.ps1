@@ -15,7 +15,9 @@
              in out/BatchWords: manifest, cmdlet DLL, formats, help, dependencies/ (Core + Azure SDK, loaded in
              their own AssemblyLoadContext), emulator/ (the local Batch service), payload/linux-x64/ (the
              worker), samples/.
-    Test     Build, then the xunit suites (Core, Emulator, Worker) and every Pester suite (tests/*.Tests.ps1,
+    Test     installs the node tools with the development ones (npm ci: @azure/batch, the official JS SDK the
+             emulator's contract test runs), Build, then the xunit suites (Core, Emulator, Worker; the
+             Emulator's include tests/js-sdk/contract.mjs under node) and every Pester suite (tests/*.Tests.ps1,
              one fresh pwsh each), results as XML under out/test-results, and one closing line that counts both.
     Demo     Build, then runs the tutorial on the local default and prints the result.
     Bench    Build, then the benchmarks in bench/, each side by side with its baseline.
@@ -121,18 +123,27 @@ function Get-PwshCommand {
     @($process)
 }
 
-function Install-NodeTools {
-    # Azurite (the Azure Storage emulator) comes from npm through the committed lockfile.
+function Install-NodeTools([switch] $WithDevelopmentTools) {
+    # Azurite (the Azure Storage emulator) comes from npm through the committed lockfile. The Test task also
+    # installs the development dependencies: the official @azure/batch SDK that the JS contract test
+    # (tests/js-sdk/contract.mjs) runs against the emulator. The module ships no node package either way: it finds
+    # Azurite in the repository's node_modules, and the SDK is only ever used by that test.
     $marker = Join-Path $Root 'node_modules/.package-lock.json'
     $lock = Join-Path $Root 'package-lock.json'
-    $azurite = Join-Path $Root 'node_modules/azurite/dist/src/blob/main.js'
-    if ((Test-Path $azurite) -and (Test-Path $marker) -and
+    $needed = @(Join-Path $Root 'node_modules/azurite/dist/src/blob/main.js')
+    if ($WithDevelopmentTools) { $needed += Join-Path $Root 'node_modules/@azure/batch/package.json' }
+    if (-not ($needed | Where-Object { -not (Test-Path $_) }) -and (Test-Path $marker) -and
         (Get-Item $marker -Force).LastWriteTimeUtc -ge (Get-Item $lock).LastWriteTimeUtc) {
         Write-Step 'Node tools are up to date (node_modules)'
         return
     }
-    Write-Step 'Installing node tools (npm ci: Azurite)'
-    Invoke-Tool 'npm' @('ci', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=error')
+    $arguments = @('ci', '--no-audit', '--no-fund', '--loglevel=error')
+    if ($WithDevelopmentTools) { Write-Step 'Installing node tools (npm ci: Azurite, and @azure/batch for the contract test)' }
+    else {
+        Write-Step 'Installing node tools (npm ci: Azurite)'
+        $arguments += '--omit=dev'
+    }
+    Invoke-Tool 'npm' $arguments
 }
 
 function Get-TestToolPath([string] $Package, [string] $Version, [string] $RelativePath) {
@@ -198,6 +209,7 @@ function Build-Help {
 }
 
 function Invoke-Test {
+    Install-NodeTools -WithDevelopmentTools
     Invoke-Build
     Write-Step 'Running the test suites'
     Reset-Directory $TestResults

@@ -124,9 +124,10 @@ function Wait-Until([scriptblock] $Condition, [string] $What, [int] $TimeoutSeco
 
 function Test-ProcessAlive([int] $ProcessId) {
     # Running, and not a zombie waiting for its parent to reap it.
+    # The process can exit between the two calls: its /proc entry is then gone (not found), also dead.
     $stat = "/proc/$ProcessId/stat"
-    try { (Test-Path $stat) -and (Get-Content $stat -Raw) -notmatch '\) Z ' }
-    catch [IO.IOException] { $false }
+    try { (Test-Path $stat) -and (Get-Content $stat -Raw -ErrorAction Stop) -notmatch '\) Z ' }
+    catch [IO.IOException], [Management.Automation.ItemNotFoundException] { $false }
 }
 
 function Invoke-ScriptedHost {

@@ -100,7 +100,10 @@ public static class EmulatorHost
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         if (!options.HandleTerminationSignals) builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
         builder.Services.AddSingleton(state);
-        builder.Services.AddSingleton(provider => new EmulatorRuntime(state, provider.GetRequiredService<ILoggerFactory>().CreateLogger("BatchWords.Emulator")));
+        builder.Services.AddSingleton(provider => new EmulatorRuntime(state, provider.GetRequiredService<ILoggerFactory>().CreateLogger("BatchWords.Emulator"))
+        {
+            TransientStateStay = options.TransientStateStay,
+        });
         builder.Services.AddSingleton(new SharedKeyVerifier(options.AccountName, key, options.BearerToken));
 
         var app = builder.Build();
@@ -177,6 +180,9 @@ public sealed class EmulatorHandle : IAsyncDisposable
 
     /// <summary>http://127.0.0.1:{port}</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>For the tests: the state and runtime behind the answers.</summary>
+    internal EmulatorRuntime Runtime => _runtime;
 
     /// <summary>Completes when the host is asked to stop (SIGTERM or Ctrl+C for the executable).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);

@@ -23,6 +23,15 @@ public sealed partial class EmulatorOptions
     /// <summary>Test-only fault mode (BATCHWORDS_EMULATOR_FAULTS): throttling, 503s and dropped connections; null for none.</summary>
     public global::BatchWords.Emulator.Faults.FaultSettings? Faults { get; init; }
 
+    /// <summary>
+    /// The least time a deleted job or pool stays visible as deleting, and a job terminated by request as
+    /// terminating, before it goes (404) or completes. On Azure these states last seconds to minutes; a short stay
+    /// makes clients' polling through them run here too. Zero: gone as soon as nothing of it runs any more.
+    /// </summary>
+    public TimeSpan TransientStateStay { get; init; } = DefaultTransientStateStay;
+
+    public static TimeSpan DefaultTransientStateStay { get; } = TimeSpan.FromMilliseconds(400);
+
     /// <summary>Stop on SIGTERM/Ctrl+C (the executable); off for in-process hosts such as tests.</summary>
     public bool HandleTerminationSignals { get; init; }
 
@@ -36,6 +45,8 @@ public sealed partial class EmulatorOptions
             throw new ArgumentException($"The account name '{AccountName}' is not valid: use 3 to 24 lowercase letters and digits.");
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new ArgumentException("The data directory is missing.");
         if (Port is < 0 or > 65535) throw new ArgumentException($"The port {Port} is not valid: use 0 (any free port) to 65535.");
+        if (TransientStateStay < TimeSpan.Zero || TransientStateStay > TimeSpan.FromMinutes(10))
+            throw new ArgumentException($"The transient state stay {TransientStateStay.TotalMilliseconds} ms is not valid: use 0 to 600000 ms.");
         byte[] key;
         try { key = Convert.FromBase64String(AccountKey ?? ""); }
         catch (FormatException) { throw new ArgumentException("The account key is not valid base64."); }

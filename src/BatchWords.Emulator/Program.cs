@@ -1,13 +1,21 @@
 using BatchWords.Emulator;
 
-// dotnet BatchWords.Emulator.dll --account <name> --data <directory> [--port <n>]
+// dotnet BatchWords.Emulator.dll --account <name> --data <directory> [--port <n>] [--transient-state-ms <n>]
 // The key comes in BATCHWORDS_EMULATOR_KEY (never on the command line); BATCHWORDS_EMULATOR_TOKEN optionally
 // allows one static bearer token; BATCHWORDS_EMULATOR_FAULTS turns on the test-only fault mode (Faults/FaultSettings).
 // Bad arguments, key or fault settings: one line on stderr, exit code 2.
-const string Usage = "usage: BatchWords.Emulator --account <name> --data <directory> [--port <n>] (key in BATCHWORDS_EMULATOR_KEY)";
+const string Usage = "usage: BatchWords.Emulator --account <name> --data <directory> [--port <n>] [--transient-state-ms <n>] (key in BATCHWORDS_EMULATOR_KEY)";
 
 string? account = null, data = null;
 var port = 0;
+// BATCHWORDS_EMULATOR_TRANSIENT_STATE_MS sets the default (tests set it through the local stack); the flag wins.
+var transientStateStay = EmulatorOptions.DefaultTransientStateStay;
+if (Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR_TRANSIENT_STATE_MS") is { Length: > 0 } stayText)
+{
+    if (!int.TryParse(stayText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var envStayMs))
+        return Fail("BATCHWORDS_EMULATOR_TRANSIENT_STATE_MS needs a number of milliseconds (0 or more).");
+    transientStateStay = TimeSpan.FromMilliseconds(envStayMs);
+}
 for (var i = 0; i < args.Length; i++)
 {
     string? Value() => i + 1 < args.Length ? args[++i] : null;
@@ -18,6 +26,11 @@ for (var i = 0; i < args.Length; i++)
         case "--port":
             if (!int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port))
                 return Fail("--port needs a number from 0 to 65535.");
+            break;
+        case "--transient-state-ms":
+            if (!int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var stayMs))
+                return Fail("--transient-state-ms needs a number of milliseconds (0 or more).");
+            transientStateStay = TimeSpan.FromMilliseconds(stayMs);
             break;
         default: return Fail($"unknown argument '{args[i]}'. {Usage}");
     }
@@ -36,6 +49,7 @@ var options = new EmulatorOptions
     AccountKey = key,
     DataDirectory = data,
     Port = port,
+    TransientStateStay = transientStateStay,
     BearerToken = Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR_TOKEN") is { Length: > 0 } token ? token : null,
     HandleTerminationSignals = true,
     Faults = faults,

@@ -32,6 +32,9 @@ internal static partial class BatchEmulatorService
     /// <summary>The emulator's test-only fault mode (see the emulator's README); passed on when set.</summary>
     internal const string FaultsVariable = "BATCHWORDS_EMULATOR_FAULTS";
 
+    /// <summary>How long the emulator shows deleting/terminating at least (its README); passed on when set (tests).</summary>
+    internal const string TransientStateVariable = "BATCHWORDS_EMULATOR_TRANSIENT_STATE_MS";
+
     [GeneratedRegex(@"BatchWords emulator listening on (http\S+)")]
     private static partial Regex ReadyLine();
 
@@ -43,11 +46,12 @@ internal static partial class BatchEmulatorService
         Environment,
         Identity);
 
-    /// <summary>The key, and the fault mode when this process has it set (tests), and nothing else of ours.</summary>
+    /// <summary>The key, and the fault mode and transient-state stay when this process has them set (tests), and nothing else of ours.</summary>
     private static Dictionary<string, string> Environment(string accountKey)
     {
         var environment = new Dictionary<string, string> { [KeyVariable] = accountKey };
-        if (System.Environment.GetEnvironmentVariable(FaultsVariable) is { Length: > 0 } faults) environment[FaultsVariable] = faults;
+        foreach (var name in new[] { FaultsVariable, TransientStateVariable })
+            if (System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) environment[name] = value;
         return environment;
     }
 

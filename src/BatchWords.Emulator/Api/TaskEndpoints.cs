@@ -49,7 +49,7 @@ public static class TaskEndpoints
             EndpointHelpers.EnsureJobAcceptsChanges(job);
             if (job.Tasks.ContainsKey(spec.Id!)) throw BatchRequestException.Conflict("TaskExists", "The specified task already exists.");
             CheckSlots(state, job, spec);
-            added = Add(state, job, spec).ToResponse(BaseUrl.Of(context));
+            added = View(state, Add(state, job, spec), BaseUrl.Of(context));
         }
         runtime.Scheduler.Wake();
         ResourceHeaders.SetVersion(context, added.ETag, added.LastModified);
@@ -114,9 +114,8 @@ public static class TaskEndpoints
     private static TaskState Add(EmulatorState state, JobState job, TaskCreateRequest spec)
     {
         var task = new TaskState(job, spec, state.NextSequence(), state.NewETag(), EmulatorState.Now);
-        job.Tasks[task.Id] = task;
+        job.AddTask(task);
         state.Changed(task);
-        job.TaskOrder.Add(task);
         job.Pending.Add(task);
         return task;
     }
@@ -149,21 +148,51 @@ public static class TaskEndpoints
         };
     }
 
+    /// <summary>
+    /// One page costs O(page), whatever the job's size: the continuation token leads by binary search into the
+    /// creation order, $filter is tested on each task's state directly (TaskFilterSubject: no view built for a task
+    /// that does not match), and only the tasks of the page become views. That much runs under the lock; their
+    /// JSON, $select and the answer are written outside it.
+    /// </summary>
     private static Task List(HttpContext context)
     {
         var state = context.Runtime().State;
         var baseUrl = BaseUrl.Of(context);
+        var filter = ListResponse.Filter(context, FilterableProperties.Tasks);
+        var size = Paging.PageSize(context);
         var after = Paging.After(context);
-        List<(string, TaskResponse)> tasks;
+        var page = new List<TaskResponse>();
+        string? continueAfter = null;
         lock (state.Gate)
         {
             var order = EndpointHelpers.FindJob(state, context.RouteValue("jobId")).TaskOrder;
-            // Only what a page can use: tasks after the continuation point (TaskOrder is in sequence order).
-            var start = after is null ? 0 : FirstAfter(order, after);
-            tasks = new List<(string, TaskResponse)>(Math.Max(0, order.Count - start));
-            for (var i = start; i < order.Count; i++) tasks.Add((Paging.SequenceKey(order[i].Sequence), order[i].ToResponse(baseUrl)));
+            var subject = new TaskFilterSubject();
+            TaskState? last = null;
+            for (var i = after is null ? 0 : FirstAfter(order, after); i < order.Count; i++)
+            {
+                var task = order[i];
+                if (filter is not null)
+                {
+                    subject.Task = task;
+                    if (!filter.Matches(subject)) continue;
+                }
+                if (page.Count == size)
+                {
+                    continueAfter = Paging.SequenceKey(last!.Sequence);
+                    break;
+                }
+                page.Add(View(state, task, baseUrl));
+                last = task;
+            }
         }
-        return ListResponse.WriteAsync(context, "tasks", FilterableProperties.Tasks, tasks);
+        return ListResponse.WritePageAsync(context, "tasks", page, continueAfter);
+    }
+
+    /// <summary>A task's wire view; every one built is counted (EmulatorState.TaskViewsBuilt), so tests can see what a request cost.</summary>
+    private static TaskResponse View(EmulatorState state, TaskState task, string baseUrl)
+    {
+        state.CountTaskView();
+        return task.ToResponse(baseUrl);
     }
 
     private static int FirstAfter(List<TaskState> order, string afterKey)
@@ -185,7 +214,7 @@ public static class TaskEndpoints
         lock (state.Gate)
         {
             var job = EndpointHelpers.FindJob(state, context.RouteValue("jobId"));
-            task = EndpointHelpers.FindTask(job, context.RouteValue("taskId")).ToResponse(BaseUrl.Of(context));
+            task = View(state, EndpointHelpers.FindTask(job, context.RouteValue("taskId")), BaseUrl.Of(context));
         }
         return EndpointHelpers.WriteVersionedAsync(context, "tasks", task, task.ETag, task.LastModified);
     }

@@ -51,8 +51,7 @@ internal static class StateRestorer
         {
             if (!state.Jobs.TryGetValue(record.JobId, out var job) || job.Sequence != record.JobSequence) continue;
             var task = StateRecordMapper.ToTask(record, job, state);
-            job.Tasks[task.Id] = task;
-            job.TaskOrder.Add(task);
+            job.AddTask(task);
             maxSequence = Math.Max(maxSequence, task.Sequence);
         }
         state.ContinueSequenceAfter(maxSequence);
@@ -60,7 +59,6 @@ internal static class StateRestorer
         foreach (var job in state.Jobs.Values)
         {
             foreach (var task in job.TaskOrder) RestoreTask(task, state, restored);
-            job.CompletedTaskCount = job.TaskOrder.Count(t => t.State == "completed");
             restored.Tasks += job.TaskOrder.Count;
         }
         restored.Pools = state.Pools.Count;

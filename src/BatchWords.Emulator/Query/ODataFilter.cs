@@ -33,66 +33,52 @@ public sealed class ODataFilter
         }
     }
 
-    public bool Matches(JsonObject entity) => _root.Evaluate(entity) is true;
+    public bool Matches(JsonObject entity) => _root.Evaluate(new JsonFilterSubject(entity)) is true;
+
+    /// <summary>Evaluated on values read straight from an entity, without building its wire JSON first.</summary>
+    public bool Matches(IFilterSubject entity) => _root.Evaluate(entity) is true;
 
     // ---- syntax tree ----
 
     private abstract record Node
     {
-        public abstract object? Evaluate(JsonObject entity);
+        public abstract object? Evaluate(IFilterSubject entity);
     }
 
     private sealed record And(Node Left, Node Right) : Node
     {
-        public override object? Evaluate(JsonObject e) => Left.Evaluate(e) is true && Right.Evaluate(e) is true;
+        public override object? Evaluate(IFilterSubject e) => Left.Evaluate(e) is true && Right.Evaluate(e) is true;
     }
 
     private sealed record Or(Node Left, Node Right) : Node
     {
-        public override object? Evaluate(JsonObject e) => Left.Evaluate(e) is true || Right.Evaluate(e) is true;
+        public override object? Evaluate(IFilterSubject e) => Left.Evaluate(e) is true || Right.Evaluate(e) is true;
     }
 
     private sealed record Not(Node Operand) : Node
     {
-        public override object? Evaluate(JsonObject e) => Operand.Evaluate(e) is not true;
+        public override object? Evaluate(IFilterSubject e) => Operand.Evaluate(e) is not true;
     }
 
     private sealed record Literal(object? Value) : Node
     {
-        public override object? Evaluate(JsonObject e) => Value;
+        public override object? Evaluate(IFilterSubject e) => Value;
     }
 
-    private sealed record Property(string[] Path) : Node
+    private sealed record Property(string Path) : Node
     {
-        public override object? Evaluate(JsonObject e)
-        {
-            JsonNode? current = e;
-            foreach (var segment in Path)
-            {
-                if (current is not JsonObject obj) return null;
-                current = obj.FirstOrDefault(p => string.Equals(p.Key, segment, StringComparison.OrdinalIgnoreCase)).Value;
-            }
-            if (current is not JsonValue value) return null;
-            return value.GetValueKind() switch
-            {
-                JsonValueKind.String => value.GetValue<string>(),
-                JsonValueKind.Number => value.GetValue<decimal>(),
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => null,
-            };
-        }
+        public override object? Evaluate(IFilterSubject e) => e.Value(Path);
     }
 
     private sealed record StartsWith(Node Subject, Node Prefix) : Node
     {
-        public override object? Evaluate(JsonObject e) =>
+        public override object? Evaluate(IFilterSubject e) =>
             Subject.Evaluate(e) is string s && Prefix.Evaluate(e) is string p && s.StartsWith(p, StringComparison.OrdinalIgnoreCase);
     }
 
     private sealed record Comparison(string Operator, Node Left, Node Right) : Node
     {
-        public override object? Evaluate(JsonObject e)
+        public override object? Evaluate(IFilterSubject e)
         {
             var left = Left.Evaluate(e);
             var right = Right.Evaluate(e);
@@ -116,6 +102,7 @@ public sealed class ODataFilter
             {
                 case (decimal a, decimal b): return a.CompareTo(b);
                 case (bool a, bool b): return a.CompareTo(b);
+                case (DateTimeOffset a, DateTimeOffset b): return a.CompareTo(b);
                 case (string a, DateTimeOffset b): return TryTime(a, out var t) ? t.CompareTo(b) : null;
                 case (DateTimeOffset a, string b): return TryTime(b, out var t2) ? a.CompareTo(t2) : null;
                 case (string a, string b): return string.Compare(a, b, StringComparison.OrdinalIgnoreCase);
@@ -275,7 +262,7 @@ public sealed class ODataFilter
                     if (string.Equals(token.Text, "null", StringComparison.OrdinalIgnoreCase)) return new Literal(null);
                     if (!allowed.Contains(token.Text))
                         throw new FilterSyntaxException($"The property '{token.Text}' cannot be used in $filter here. Allowed: {string.Join(", ", allowed.Order())}.");
-                    return new Property(token.Text.Split('/'));
+                    return new Property(token.Text.ToLowerInvariant());
                 default:
                     throw new FilterSyntaxException(token.Kind == Kind.End ? "The filter ends too early." : $"Unexpected '{token.Text}'.");
             }

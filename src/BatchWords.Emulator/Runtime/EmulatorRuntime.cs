@@ -38,8 +38,31 @@ public sealed class EmulatorRuntime
     public JobLifecycle Jobs { get; }
     public NodeRuntime Nodes { get; }
     public TaskRunner Tasks { get; }
+    public MemoryReleaser Memory { get; } = new();
 
     public bool IsStopping => _stopping.IsCancellationRequested;
+
+    /// <summary>EmulatorOptions.TransientStateStay: how long deleting and terminating stay visible at least.</summary>
+    public TimeSpan TransientStateStay { get; init; } = EmulatorOptions.DefaultTransientStateStay;
+
+    /// <summary>
+    /// Runs <paramref name="then"/> under the lock at <paramref name="due"/> (at once if that has passed): the end of a
+    /// transient state. It is skipped when the emulator is stopping.
+    /// </summary>
+    public void At(DateTimeOffset due, string what, Action then)
+    {
+        Background(what, async () =>
+        {
+            var wait = due - EmulatorState.Now;
+            if (wait > TimeSpan.Zero)
+            {
+                try { await Task.Delay(wait, _stopping.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+            lock (State.Gate) then();
+            Scheduler.Wake();
+        });
+    }
 
     /// <summary>Runs work in the background; a failure is logged (never lost silently) and never crashes the process.</summary>
     public void Background(string what, Func<Task> work)

@@ -16,29 +16,50 @@ public sealed class JobLifecycle
     /// <summary>Under the lock, after any task of the job completed or the job changed.</summary>
     public void AfterTaskFinished(JobState job)
     {
-        if (job.State == "terminating" && job.RunningTaskCount == 0) Complete(job);
+        if (job.State == "terminating" && job.RunningTaskCount == 0) CompleteWhenDue(job);
         else if (job.IsActive && job.OnAllTasksComplete == "terminatejob" && job.CompletedTaskCount == job.Tasks.Count)
             Terminate(job, "AllTasksComplete");
     }
 
-    /// <summary>Under the lock: terminating now, completed once no task of it runs.</summary>
-    public void Terminate(JobState job, string reason)
+    /// <summary>
+    /// Under the lock: terminating now, completed once no task of it runs. A terminate a client asked for
+    /// (<paramref name="requested"/>) stays visible as terminating for at least EmulatorOptions.TransientStateStay,
+    /// as on Azure, so clients' polling for completed runs; the service's own (all tasks complete, wall clock)
+    /// completes as soon as nothing runs.
+    /// </summary>
+    public void Terminate(JobState job, string reason, bool requested = false)
     {
         if (job.State is "terminating" or "completed" or "deleting") return;
         job.TerminateReason = reason;
         job.SetState("terminating", _runtime.State);
+        if (requested) job.TerminatingUntil = job.StateTransitionTime + _runtime.TransientStateStay;
         job.WallClockTimer?.Cancel();
         foreach (var task in job.TaskOrder) task.Run?.Stop(StopReason.Terminated);
-        if (job.RunningTaskCount == 0) Complete(job);
+        if (job.RunningTaskCount == 0) CompleteWhenDue(job);
     }
 
-    private void Complete(JobState job)
+    private void CompleteWhenDue(JobState job)
     {
-        job.EndTime = EmulatorState.Now;
-        job.SetState("completed", _runtime.State);
+        if (EmulatorState.Now >= job.TerminatingUntil)
+        {
+            job.EndTime = EmulatorState.Now;
+            job.SetState("completed", _runtime.State);
+            return;
+        }
+        if (job.CompletionScheduled) return;
+        job.CompletionScheduled = true;
+        _runtime.At(job.TerminatingUntil, $"completing job {job.Id}", () =>
+        {
+            job.CompletionScheduled = false;
+            AfterTaskFinished(job);
+        });
     }
 
-    /// <summary>Under the lock: the job goes to deleting; its tasks are killed, then their files and the job itself go.</summary>
+    /// <summary>
+    /// Under the lock: the job goes to deleting; its tasks are killed, then their files and the job itself go, once
+    /// every task process is gone and the job was seen deleting for EmulatorOptions.TransientStateStay. The removed
+    /// job (and with it every task record) is left to the garbage collector, and Runtime/MemoryReleaser hands the memory back.
+    /// </summary>
     public void BeginDelete(JobState job)
     {
         job.SetState("deleting", _runtime.State);
@@ -56,11 +77,12 @@ public sealed class JobLifecycle
         _runtime.Background($"deleting job {job.Id}", async () =>
         {
             await Task.WhenAll(runs.Select(r => r.WaitFinishedAsync(TimeSpan.FromSeconds(10)))).ConfigureAwait(false);
-            lock (_runtime.State.Gate)
+            _runtime.At(job.StateTransitionTime + _runtime.TransientStateStay, $"removing job {job.Id}", () =>
             {
                 if (_runtime.State.Jobs.TryGetValue(job.Id, out var current) && current == job) _runtime.State.Jobs.Remove(job.Id);
                 _runtime.State.Changed(job);
-            }
+                _runtime.Memory.Released(job.TaskOrder.Count);
+            });
         });
     }
 
@@ -70,10 +92,7 @@ public sealed class JobLifecycle
         var job = task.Job;
         task.IsDeleted = true;
         _runtime.State.Changed(task);
-        job.Tasks.Remove(task.Id);
-        job.TaskOrder.Remove(task);
-        job.Pending.Remove(task);
-        if (task.State == "completed") job.CompletedTaskCount--;
+        job.RemoveTask(task);
         task.Run?.Stop(StopReason.Deleted);
         if (task.Node is { } node) _runtime.Discard(TaskRunner.TaskDirectory(task, node));
         AfterTaskFinished(job);

@@ -100,9 +100,25 @@ public sealed class NodeRuntime
         FinishPoolDeletionIfEmpty(pool);
     }
 
+    /// <summary>
+    /// Under the lock: a deleting pool with no node left goes, once it was seen deleting for
+    /// EmulatorOptions.TransientStateStay (until then a create of the same id is 409 PoolBeingDeleted, as on Azure).
+    /// </summary>
     private void FinishPoolDeletionIfEmpty(PoolState pool)
     {
         if (!pool.IsDeleting || pool.Nodes.Count > 0) return;
+        var due = pool.StateTransitionTime + _runtime.TransientStateStay;
+        if (EmulatorState.Now < due)
+        {
+            if (pool.RemovalScheduled) return;
+            pool.RemovalScheduled = true;
+            _runtime.At(due, $"removing pool {pool.Id}", () =>
+            {
+                pool.RemovalScheduled = false;
+                FinishPoolDeletionIfEmpty(pool);
+            });
+            return;
+        }
         var state = _runtime.State;
         if (state.Pools.TryGetValue(pool.Id, out var current) && current == pool) state.Pools.Remove(pool.Id);
         state.Changed(pool);

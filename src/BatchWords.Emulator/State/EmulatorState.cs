@@ -11,6 +11,7 @@ public sealed class EmulatorState
 {
     private long _sequence;
     private long _lastETag;
+    private long _taskViewsBuilt;
 
     public EmulatorState(string accountName, string dataDirectory)
     {
@@ -43,6 +44,11 @@ public sealed class EmulatorState
             if (Interlocked.CompareExchange(ref _lastETag, next, last) == last) return "0x" + next.ToString("X15");
         }
     }
+
+    /// <summary>Task views (wire responses) built since start: what list and get requests cost, for the tests.</summary>
+    public long TaskViewsBuilt => Interlocked.Read(ref _taskViewsBuilt);
+
+    public void CountTaskView() => Interlocked.Increment(ref _taskViewsBuilt);
 
     public string PoolsDirectory => Path.Combine(DataDirectory, "pools");
 

@@ -50,8 +50,35 @@ public sealed class JobState : VersionedEntity
 
     public int RunningTaskCount { get; set; }
 
-    /// <summary>Maintained by TaskState's state changes and task deletion.</summary>
-    public int CompletedTaskCount { get; set; }
+    /// <summary>Task counts by state, maintained by <see cref="AddTask"/>, <see cref="RemoveTask"/> and each task's state changes.</summary>
+    public TaskCountTally Counts { get; } = new();
+
+    public int CompletedTaskCount => Counts.CompletedTasks;
+
+    /// <summary>Until when a terminate asked for by a client stays visible as terminating (EmulatorOptions.TransientStateStay).</summary>
+    public DateTimeOffset TerminatingUntil { get; set; }
+
+    /// <summary>Set once a later completion of the terminating state is scheduled, so it is scheduled once.</summary>
+    public bool CompletionScheduled { get; set; }
+
+    /// <summary>A new or restored task joins the job: the end of the creation order, and the counts.</summary>
+    public void AddTask(TaskState task)
+    {
+        Tasks[task.Id] = task;
+        TaskOrder.Add(task);
+        task.StartCounting();
+    }
+
+    /// <summary>A deleted task leaves the job, its counts and its queue.</summary>
+    public void RemoveTask(TaskState task)
+    {
+        Tasks.Remove(task.Id);
+        // Binary search: the creation order is the sequence order.
+        var index = TaskOrder.BinarySearch(task, BySequence);
+        if (index >= 0) TaskOrder.RemoveAt(index);
+        Pending.Remove(task);
+        task.StopCounting();
+    }
 
     /// <summary>Cancels the job's maxWallClockTime timer when the job ends first.</summary>
     public CancellationTokenSource? WallClockTimer { get; set; }

@@ -43,6 +43,9 @@ public sealed class PoolState : VersionedEntity
 
     public bool IsDeleting => State == "deleting";
 
+    /// <summary>Set while the removal of a deleting, empty pool waits for the end of its transient stay.</summary>
+    public bool RemovalScheduled { get; set; }
+
     public void SetAllocationState(string allocationState, EmulatorState state)
     {
         if (AllocationState == allocationState) return;

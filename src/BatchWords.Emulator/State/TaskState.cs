@@ -48,11 +48,31 @@ public sealed class TaskState : VersionedEntity
     /// <summary>workitems/{job}/job-1/{task}, relative to the node root (§8.1).</summary>
     public string RelativeDirectory => $"workitems/{Job.Id}/job-1/{Id}";
 
-    /// <summary>The job keeps a count of completed tasks, so "all tasks complete" is not a scan of every task.</summary>
+    /// <summary>Where the task counts in its job's tally; null while it is not (yet, or any more) in the job.</summary>
+    private TaskCountBucket? _counted;
+
+    internal void StartCounting()
+    {
+        _counted = TaskCountTally.BucketOf(State, Result);
+        Job.Counts.Add(_counted.Value, RequiredSlots);
+    }
+
+    internal void StopCounting()
+    {
+        if (_counted is { } bucket) Job.Counts.Remove(bucket, RequiredSlots);
+        _counted = null;
+    }
+
+    /// <summary>
+    /// The job keeps its task counts as tasks change state, so taskcounts and "all tasks complete" are not a scan of
+    /// every task. The result is set before a task completes, so the new bucket is known here.
+    /// </summary>
     protected override void OnStateChanging(string from, string to)
     {
-        if (to == "completed") Job.CompletedTaskCount++;
-        else if (from == "completed") Job.CompletedTaskCount--;
+        if (_counted is not { } bucket) return;
+        Job.Counts.Remove(bucket, RequiredSlots);
+        _counted = TaskCountTally.BucketOf(to, Result);
+        Job.Counts.Add(_counted.Value, RequiredSlots);
     }
 
     public string Url(string baseUrl) => $"{baseUrl}/jobs/{Job.Id}/tasks/{Id}";

@@ -24,9 +24,18 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public Uri BaseUri => _handle!.BaseUri;
     public HttpClient Http { get; } = new();
 
+    /// <summary>EmulatorOptions.TransientStateStay; the emulator's default unless a test sets it.</summary>
+    public TimeSpan TransientStateStay { get; init; } = EmulatorOptions.DefaultTransientStateStay;
+
+    /// <summary>The running emulator's state and runtime, for tests that look behind the HTTP answers.</summary>
+    internal global::BatchWords.Emulator.Runtime.EmulatorRuntime Runtime => _handle!.Runtime;
+
     public async Task InitializeAsync()
     {
-        _handle = await EmulatorHost.StartAsync(new EmulatorOptions { AccountName = Account, AccountKey = Key, DataDirectory = DataDirectory });
+        _handle = await EmulatorHost.StartAsync(new EmulatorOptions
+        {
+            AccountName = Account, AccountKey = Key, DataDirectory = DataDirectory, TransientStateStay = TransientStateStay,
+        });
     }
 
     public async Task DisposeAsync()
