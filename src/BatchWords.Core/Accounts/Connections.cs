@@ -108,7 +108,8 @@ public static class Connections
             }
             else
             {
-                token = DiagnosedTokenCredential.Wrap(options.Credential is null ? new DefaultAzureCredential() : TokenCredentialAdapter.From(options.Credential));
+                token = DiagnosedTokenCredential.Wrap(options.Credential is null ? new DefaultAzureCredential() : TokenCredentialAdapter.From(options.Credential),
+                    options.Credential?.GetType().FullName ?? nameof(DefaultAzureCredential));
                 storage = StorageCredential.EntraId(token, clientOptions);
             }
         }
@@ -140,7 +141,8 @@ public static class Connections
             return (name, url, BatchCredential.SharedKey(name, batchKey));
         }
         var token = storageToken
-            ?? DiagnosedTokenCredential.Wrap(options.Credential is null ? new DefaultAzureCredential() : TokenCredentialAdapter.From(options.Credential));
+            ?? DiagnosedTokenCredential.Wrap(options.Credential is null ? new DefaultAzureCredential() : TokenCredentialAdapter.From(options.Credential),
+                options.Credential?.GetType().FullName ?? nameof(DefaultAzureCredential));
         return (name, url, BatchCredential.EntraId(name, token));
     }
 

@@ -18,7 +18,8 @@ internal static class LocalEntraIdConnection
 
         var credential = DiagnosedTokenCredential.Wrap(options.Credential is null
             ? new LocalTokenCredential(Guid.NewGuid().ToString())
-            : TokenCredentialAdapter.From(options.Credential));
+            : TokenCredentialAdapter.From(options.Credential),
+            options.Credential?.GetType().FullName ?? "the local Entra ID stack's token minter");
         var blobEndpoint = new Uri(azurite.Endpoint.ToString().TrimEnd('/') + "/" + AzuriteService.AccountName);
         var trust = new LoopbackCertificateTrust(azurite.Endpoint, certificate.Thumbprint);
         var storage = StorageCredential.EntraId(credential, StorageClientOptionsFactory.ForLocal(stack.StorageDataDirectory, trust));

@@ -7,7 +7,9 @@ namespace BatchWords.Emulator.Http;
 /// <summary>
 /// Checks a Microsoft Entra ID access token as the Batch service checks what it can see of one: a JWT whose
 /// audience is the Batch resource (https://batch.core.windows.net/, exactly, with its slash), that is not yet
-/// expired and already valid (nbf), with 5 minutes of clock skew allowed as Entra ID's validators allow.
+/// expired and already valid (nbf). No clock skew is allowed, unlike the 5 minutes of Entra ID's validators: the
+/// emulator and its clients share one clock, and a client that sends an expired token must be caught at once
+/// (Azurite's --oauth allows none either).
 /// Signatures are not checked: the local Entra ID stack mints unsigned tokens (Azurite's --oauth basic does the
 /// same). A missing or refused token is answered 401 AuthenticationFailed with a Bearer WWW-Authenticate
 /// challenge that names the authority and the resource, which is what tells a client to get a (new) token.
@@ -17,7 +19,7 @@ public sealed class BearerTokenValidator
     /// <summary>The audience the service accepts (batch-rest-api.md §7.2; "without the slash" is refused by the service).</summary>
     public const string Audience = "https://batch.core.windows.net/";
 
-    public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan AllowedClockSkew = TimeSpan.Zero;
 
     private readonly Func<DateTimeOffset> _clock;
 
@@ -35,7 +37,7 @@ public sealed class BearerTokenValidator
         var now = _clock();
         if (Seconds(claims, "exp") is not { } exp)
             throw Unauthorized(tenant, "invalid_token", "The access token has no expiry (exp).");
-        if (DateTimeOffset.FromUnixTimeSeconds(exp) + AllowedClockSkew < now)
+        if (DateTimeOffset.FromUnixTimeSeconds(exp) + AllowedClockSkew <= now)
             throw Unauthorized(tenant, "invalid_token", "The access token expiry UTC time '" +
                 DateTimeOffset.FromUnixTimeSeconds(exp).UtcDateTime.ToString("M/d/yyyy h:mm:ss tt", System.Globalization.CultureInfo.InvariantCulture) +
                 "' is earlier than current UTC time '" + now.UtcDateTime.ToString("M/d/yyyy h:mm:ss tt", System.Globalization.CultureInfo.InvariantCulture) + "'.");
