@@ -9,7 +9,8 @@ namespace BatchWords.Batch;
 /// fetched again a few minutes before the credential says it expires, and, when the service still answers 401
 /// with a Bearer WWW-Authenticate challenge (a token revoked, or expired earlier than the credential said, as
 /// with a clock that runs behind), a new token fetched past the cache and the request sent once more.
-/// Azure.Core's own policy answers such a challenge only for CAE claims, which is why Batch gets this one.
+/// Azure.Core's own policy answers such a challenge only for CAE claims, and refuses any http endpoint, the local
+/// emulator's included; this one sends tokens over http to loopback only, and over https anywhere.
 /// </summary>
 internal sealed class BatchBearerTokenPolicy : HttpPipelinePolicy
 {
@@ -34,6 +35,9 @@ internal sealed class BatchBearerTokenPolicy : HttpPipelinePolicy
 
     private async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
     {
+        var uri = message.Request.Uri;
+        if (uri.Scheme != Uri.UriSchemeHttps && !IsLoopback(uri.Host))
+            throw new InvalidOperationException($"Bearer tokens are sent only over https (or http to this machine's loopback), not to {uri.Scheme}://{uri.Host}.");
         var used = await AuthorizeAsync(message, stale: null, async).ConfigureAwait(false);
         if (async) await ProcessNextAsync(message, pipeline).ConfigureAwait(false); else ProcessNext(message, pipeline);
         if (message.Response.Status != 401 || !IsBearerChallenge(message.Response)) return;
@@ -41,6 +45,9 @@ internal sealed class BatchBearerTokenPolicy : HttpPipelinePolicy
         await AuthorizeAsync(message, stale: used, async).ConfigureAwait(false);
         if (async) await ProcessNextAsync(message, pipeline).ConfigureAwait(false); else ProcessNext(message, pipeline);
     }
+
+    private static bool IsLoopback(string host)
+        => host is "localhost" || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 
     private static bool IsBearerChallenge(Response response)
         => response.Headers.TryGetValue("WWW-Authenticate", out var challenge)
