@@ -73,19 +73,7 @@ internal sealed class LocalCertificate
         var now = DateTimeOffset.UtcNow;
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + Lifetime);
         // The key first, private from its first byte; then the certificate; each written whole, then moved in place.
-        WritePrivate(keyPath, rsa.ExportPkcs8PrivateKeyPem());
-        WritePrivate(certificatePath, certificate.ExportCertificatePem());
-    }
-
-    private static void WritePrivate(string path, string text)
-    {
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            using var writer = new StreamWriter(stream);
-            writer.Write(text);
-        }
-        File.Move(temp, path, overwrite: true);
+        PrivateFile.Write(keyPath, rsa.ExportPkcs8PrivateKeyPem());
+        PrivateFile.Write(certificatePath, certificate.ExportCertificatePem());
     }
 }
