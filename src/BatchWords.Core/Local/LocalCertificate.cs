@@ -36,6 +36,8 @@ internal sealed class LocalCertificate
     {
         var certificatePath = Path.Combine(stateDirectory, CertificateFileName);
         var keyPath = Path.Combine(stateDirectory, KeyFileName);
+        // Two sessions connecting at once must not each make a certificate (one would hold a key that no longer matches).
+        using var _ = TakeLock(Path.Combine(stateDirectory, "loopback-cert.lock"));
         if (TryLoad(certificatePath, keyPath) is { } existing) return existing;
         Create(certificatePath, keyPath);
         return TryLoad(certificatePath, keyPath)
@@ -46,6 +48,16 @@ internal sealed class LocalCertificate
 
     public static string ThumbprintOf(X509Certificate certificate)
         => Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData()));
+
+    private static FileStream TakeLock(string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (DateTime.UtcNow < deadline) { Thread.Sleep(100); }
+        }
+    }
 
     private static LocalCertificate? TryLoad(string certificatePath, string keyPath)
     {
