@@ -259,7 +259,10 @@ function Invoke-TestStorageRequest {
     # fresh connection when Node closed a kept-alive one.
     # -Key and -BlobEndpoint sign with another key or reach another Azurite than the session's (an intruder's key,
     # an older stack).
-    param([string] $Method, [string] $Path, [byte[]] $Body, [hashtable] $Headers = @{}, [int[]] $Accept = @(), [string] $Key, [Uri] $BlobEndpoint)
+    # -Client sends through another HttpClient (New-TestLoopbackClient for the Entra ID stack's HTTPS Azurite);
+    # -Bearer sends that token instead of Shared Key.
+    param([string] $Method, [string] $Path, [byte[]] $Body, [hashtable] $Headers = @{}, [int[]] $Accept = @(), [string] $Key, [Uri] $BlobEndpoint,
+        [Net.Http.HttpClient] $Client = $script:TestProbeHttp, [string] $Bearer)
     $account = Get-TestStorageAccount
     if ($Key) { $account.Key = $Key }
     $blobEndpoint = $(if ($BlobEndpoint) { $BlobEndpoint } else { (Get-BwContext).BlobEndpoint }).ToString().TrimEnd('/')
@@ -277,8 +280,9 @@ function Invoke-TestStorageRequest {
         $toSign = (@($Method, '', '', $length, '', '', '', '', '', '', '', '') -join "`n") + "`n"
         foreach ($name in $ms.Keys) { $toSign += "${name}:$($ms[$name])`n" }
         $toSign += "/$($account.Name)$($uri.AbsolutePath)" + (Get-TestCanonicalQuery $uri)
-        $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey $($account.Name):$(Get-TestSharedKeySignature $account.Key $toSign)")
-        try { $response = $script:TestProbeHttp.Send($request); break }
+        $authorization = if ($Bearer) { "Bearer $Bearer" } else { "SharedKey $($account.Name):$(Get-TestSharedKeySignature $account.Key $toSign)" }
+        $null = $request.Headers.TryAddWithoutValidation('Authorization', $authorization)
+        try { $response = $Client.Send($request); break }
         catch [Net.Http.HttpRequestException] { if ($attempt -ge 3) { throw } }
         finally { $request.Dispose() }
     }
@@ -288,7 +292,7 @@ function Invoke-TestStorageRequest {
         if (-not $response.IsSuccessStatusCode -and $status -notin $Accept) {
             throw "$Method $Path`: $status $($response.ReasonPhrase): $([Text.Encoding]::UTF8.GetString($bytes))"
         }
-        [pscustomobject]@{ Status = $status; Body = $bytes; ETag = $response.Headers.ETag.Tag }
+        [pscustomobject]@{ Status = $status; Body = $bytes; ETag = $response.Headers.ETag.Tag; Text = [Text.Encoding]::UTF8.GetString($bytes) }
     }
     finally { $response.Dispose() }
 }
@@ -297,10 +301,13 @@ function Invoke-TestBatchRequest {
     # A request to the local Batch emulator ($Path relative to the Batch endpoint; api-version added) signed with
     # the account's Shared Key (batch-rest-api.md §7.1). Returns Status, Text and Json (parsed, when any); a status
     # >= 400 not in -Accept throws.
-    param([string] $Method = 'GET', [string] $Path, [string] $Json, [int[]] $Accept = @())
+    # -StackFolder 'local-entra' signs with the Entra ID stack's emulator key; -Bearer sends that token instead of
+    # Shared Key, -NoAuthorization nothing. The result's Challenge is the WWW-Authenticate header, if any.
+    param([string] $Method = 'GET', [string] $Path, [string] $Json, [int[]] $Accept = @(), [string] $StackFolder = 'local',
+        [string] $Bearer, [switch] $NoAuthorization)
     $context = Get-BwContext
     $account = $context.BatchAccountName
-    $key = (Get-Content -Raw (Join-Path $env:BATCHWORDS_HOME 'local/batch-emulator.key')).Trim()
+    $key = if (-not $Bearer -and -not $NoAuthorization) { (Get-Content -Raw (Join-Path $env:BATCHWORDS_HOME "$StackFolder/batch-emulator.key")).Trim() }
     $uri = [Uri]::new([Uri] ($context.BatchEndpoint.ToString().TrimEnd('/') + '/'), $Path)
     if ($uri.Query -notmatch 'api-version=') { $uri = [Uri] ("$uri" + $(if ($uri.Query) { '&' } else { '?' }) + 'api-version=2025-06-01.21.0') }
     $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $uri)
@@ -315,15 +322,59 @@ function Invoke-TestBatchRequest {
     $length = if ($body.Length) { "$($body.Length)" } else { '' }
     $toSign = (@($Method, '', '', $length, '', $(if ($Json) { $type } else { '' }), '', '', '', '', '', '') -join "`n") + "`n" +
         "ocp-date:$date`n/$account$($uri.AbsolutePath)" + (Get-TestCanonicalQuery $uri)
-    $null = $request.Headers.TryAddWithoutValidation('Authorization', "SharedKey ${account}:$(Get-TestSharedKeySignature $key $toSign)")
+    $authorization = if ($Bearer) { "Bearer $Bearer" } else { "SharedKey ${account}:$(Get-TestSharedKeySignature $key $toSign)" }
+    if (-not $NoAuthorization) { $null = $request.Headers.TryAddWithoutValidation('Authorization', $authorization) }
     $response = $script:TestProbeHttp.Send($request)
     try {
         $status = [int] $response.StatusCode
         $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
         if (-not $response.IsSuccessStatusCode -and $status -notin $Accept) { throw "$Method $Path`: $status $($response.ReasonPhrase): $text" }
-        [pscustomobject]@{ Status = $status; Text = $text; Json = $(if ($response.IsSuccessStatusCode -and $text) { $text | ConvertFrom-Json }) }
+        [pscustomobject]@{
+            Status = $status; Text = $text; Json = $(if ($response.IsSuccessStatusCode -and $text) { $text | ConvertFrom-Json })
+            Challenge = $(if ($response.Headers.WwwAuthenticate.Count) { $response.Headers.WwwAuthenticate.ToString() })
+        }
     }
     finally { $response.Dispose(); $request.Dispose() }
+}
+
+function New-TestEntraToken {
+    # An unsigned JWT as the local Entra ID stack accepts (and as its own credential mints): written here, not by
+    # the module, so a test can send tokens the module would never make (wrong audience, expired).
+    param([string] $Audience = 'https://batch.core.windows.net/', [DateTimeOffset] $ExpiresOn = [DateTimeOffset]::UtcNow.AddHours(1),
+        [DateTimeOffset] $NotBefore = [DateTimeOffset]::UtcNow.AddMinutes(-1), [string] $ObjectId = [guid]::NewGuid().ToString(),
+        [string] $TenantId = '11111111-2222-4333-8444-555555555555')
+    function ConvertTo-Base64Url([string] $Json) { [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($Json)).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+    $claims = [ordered]@{
+        aud = $Audience; iss = "https://sts.windows.net/$TenantId/"; iat = $NotBefore.ToUnixTimeSeconds(); nbf = $NotBefore.ToUnixTimeSeconds()
+        exp = $ExpiresOn.ToUnixTimeSeconds(); oid = $ObjectId; tid = $TenantId
+    }
+    (ConvertTo-Base64Url '{"alg":"none","typ":"JWT"}') + '.' + (ConvertTo-Base64Url ($claims | ConvertTo-Json -Compress)) + '.'
+}
+
+function New-TestLoopbackClient([Uri] $Endpoint, [string] $CertificateFile) {
+    # An HttpClient for the Entra ID stack's HTTPS Azurite that trusts its self-signed certificate (by SHA-256, on
+    # that host and port only), as the module's own clients do; everything else is validated normally.
+    $pem = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem((Get-Content -Raw $CertificateFile))
+    $thumbprint = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($pem.RawData))
+    # C#, not a script block: the TLS callback may run on a thread with no PowerShell runspace.
+    if (-not ('BatchWordsTests.PinnedLoopbackHandler' -as [type])) {
+        Add-Type -TypeDefinition @'
+namespace BatchWordsTests {
+    public static class PinnedLoopbackHandler {
+        public static System.Net.Http.HttpClientHandler Create(string host, int port, string thumbprint) {
+            return new System.Net.Http.HttpClientHandler {
+                UseProxy = false,
+                ServerCertificateCustomValidationCallback = (request, certificate, chain, errors) =>
+                    errors == System.Net.Security.SslPolicyErrors.None
+                    || (request.RequestUri.Host == host && request.RequestUri.Port == port && certificate != null
+                        && System.Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificate.RawData)) == thumbprint),
+            };
+        }
+    }
+}
+'@
+    }
+    [Net.Http.HttpClient]::new([BatchWordsTests.PinnedLoopbackHandler]::Create($Endpoint.Host, $Endpoint.Port, $thumbprint))
 }
 
 function Invoke-TestAnonymousRequest([string] $Method, [Uri] $Uri, [byte[]] $Body) {

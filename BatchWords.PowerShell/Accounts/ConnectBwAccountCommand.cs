@@ -17,9 +17,11 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
     private const string SasTokenSet = "SasToken";
     private const string ConnectionStringSet = "ConnectionString";
     private const string EntraIdSet = "EntraId";
+    private const string LocalEntraIdSet = "LocalEntraId";
 
-    /// <summary>The Local backend (the default when no account is named).</summary>
+    /// <summary>The Local backend (the default when no account is named); with -UseEntraId, the local Entra ID stack.</summary>
     [Parameter(ParameterSetName = LocalSet)]
+    [Parameter(Mandatory = true, ParameterSetName = LocalEntraIdSet)]
     public SwitchParameter Local { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = SharedKeySet)]
@@ -40,11 +42,20 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
     [ValidateNotNullOrEmpty]
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// Microsoft Entra ID. With -Local: the local Entra ID stack (Azurite on HTTPS with --oauth, the emulator on
+    /// bearer tokens, both refusing shared keys) to rehearse the Entra ID path with no Azure at all.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = EntraIdSet)]
+    [Parameter(Mandatory = true, ParameterSetName = LocalEntraIdSet)]
     public SwitchParameter UseEntraId { get; set; }
 
-    /// <summary>An Azure.Core TokenCredential (e.g. from Az.Accounts); default DefaultAzureCredential.</summary>
+    /// <summary>
+    /// Any Azure.Core TokenCredential (Azure.Identity, Az.Accounts, or one of your own, from any Azure.Core version);
+    /// default DefaultAzureCredential for Azure, the stack's own token minter for -Local -UseEntraId.
+    /// </summary>
     [Parameter(ParameterSetName = EntraIdSet)]
+    [Parameter(ParameterSetName = LocalEntraIdSet)]
     public object? Credential { get; set; }
 
     /// <summary>Blob endpoint override (sovereign clouds, private endpoints).</summary>
@@ -77,7 +88,7 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
         if (Context is not null)
         {
             // -Context switches the session to a context saved earlier (Get-BwContext); nothing to connect.
-            if (ParameterSetName != LocalSet)
+            if (ParameterSetName is not LocalSet)
             {
                 ThrowTerminatingError(InvalidArgument("ContextWithAccountParameters",
                     "-Context cannot be combined with account parameters: it makes an existing context current.",
@@ -91,12 +102,20 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
         }
         try
         {
-            if (ParameterSetName == LocalSet)
+            if (ParameterSetName is LocalSet or LocalEntraIdSet)
             {
                 // Core logs from worker threads; WriteVerbose must run on the pipeline thread, so queue and flush.
                 var log = new ConcurrentQueue<string>();
-                var options = new LocalConnectOptions { Log = log.Enqueue };
-                WriteVerbose("Connecting to the Local backend (Azurite on a loopback port, started if not running).");
+                var entraId = ParameterSetName == LocalEntraIdSet;
+                var options = new LocalConnectOptions
+                {
+                    Log = log.Enqueue,
+                    UseEntraId = entraId,
+                    Credential = Credential is PSObject wrappedCredential ? wrappedCredential.BaseObject : Credential,
+                };
+                WriteVerbose(entraId
+                    ? "Connecting to the local Entra ID stack (Azurite on HTTPS with --oauth and the emulator on bearer tokens, both refusing shared keys; started if not running)."
+                    : "Connecting to the Local backend (Azurite on a loopback port, started if not running).");
                 try { context = Run(ct => Connections.ConnectLocalAsync(options, ct)); }
                 finally { while (log.TryDequeue(out var line)) WriteVerbose(line); }
             }

@@ -26,9 +26,15 @@ public sealed class DisconnectBwAccountCommand : BwCmdlet
 
         var log = new ConcurrentQueue<string>();
         var stack = new LocalStack(new LocalConnectOptions { Log = log.Enqueue });
-        if (!ShouldProcess($"local services in {stack.StateDirectory}", "Stop (SIGTERM)")) return;
-        IReadOnlyList<LocalServiceStopResult> results;
-        try { results = Run(ct => stack.StopAsync(ct)); }
+        // The local Entra ID stack (Connect-BwAccount -Local -UseEntraId) too, when this user ever started it.
+        var entraStack = new LocalStack(new LocalConnectOptions { Log = log.Enqueue, UseEntraId = true });
+        var stacks = Directory.Exists(entraStack.StateDirectory) ? new[] { stack, entraStack } : new[] { stack };
+        if (!ShouldProcess($"local services in {string.Join(" and ", stacks.Select(s => s.StateDirectory))}", "Stop (SIGTERM)")) return;
+        var results = new List<LocalServiceStopResult>();
+        try
+        {
+            foreach (var each in stacks) results.AddRange(Run(ct => each.StopAsync(ct)));
+        }
         catch (BwException error) { ThrowTerminatingError(error); return; }
         finally { while (log.TryDequeue(out var line)) WriteVerbose(line); }
         foreach (var result in results)

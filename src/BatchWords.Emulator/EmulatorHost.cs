@@ -100,11 +100,13 @@ public static class EmulatorHost
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         if (!options.HandleTerminationSignals) builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
         builder.Services.AddSingleton(state);
-        builder.Services.AddSingleton(provider => new EmulatorRuntime(state, provider.GetRequiredService<ILoggerFactory>().CreateLogger("BatchWords.Emulator"))
+        var trusted = options.TrustedEndpoint is { } endpoint ? new TrustedLoopbackCertificate(endpoint.Endpoint, endpoint.Thumbprint) : null;
+        builder.Services.AddSingleton(provider => new EmulatorRuntime(state, provider.GetRequiredService<ILoggerFactory>().CreateLogger("BatchWords.Emulator"), trusted)
         {
             TransientStateStay = options.TransientStateStay,
         });
-        builder.Services.AddSingleton(new SharedKeyVerifier(options.AccountName, key, options.BearerToken));
+        builder.Services.AddSingleton(new SharedKeyVerifier(options.AccountName, key, options.BearerToken,
+            entraId: options.EntraIdOnly ? new BearerTokenValidator() : null));
 
         var app = builder.Build();
         // No answer leaves before the changes made so far are on disk (one fsync serves every waiting answer).

@@ -20,6 +20,18 @@ public sealed partial class EmulatorOptions
     /// <summary>When set, "Authorization: Bearer {token}" with exactly this token is accepted too.</summary>
     public string? BearerToken { get; init; }
 
+    /// <summary>
+    /// Microsoft Entra ID only: bearer tokens for https://batch.core.windows.net/ checked (audience, exp, nbf) and
+    /// Shared Key refused, as on an account whose allowedAuthenticationModes is AAD alone. The local Entra ID stack.
+    /// </summary>
+    public bool EntraIdOnly { get; init; }
+
+    /// <summary>
+    /// One HTTPS endpoint (scheme://host:port) on loopback whose self-signed certificate, by SHA-256 thumbprint, the
+    /// nodes trust for resource files and output files: the local Entra ID stack's Azurite. Null: platform trust only.
+    /// </summary>
+    public (Uri Endpoint, string Thumbprint)? TrustedEndpoint { get; init; }
+
     /// <summary>Test-only fault mode (BATCHWORDS_EMULATOR_FAULTS): throttling, 503s and dropped connections; null for none.</summary>
     public global::BatchWords.Emulator.Faults.FaultSettings? Faults { get; init; }
 

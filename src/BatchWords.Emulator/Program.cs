@@ -39,6 +39,13 @@ if (account is null || data is null) return Fail($"--account and --data are requ
 var key = Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR_KEY");
 if (string.IsNullOrEmpty(key)) return Fail("BATCHWORDS_EMULATOR_KEY is not set: it must hold the account key (base64, 32 bytes or more).");
 
+// The local Entra ID stack: bearer only (BATCHWORDS_EMULATOR_AUTHENTICATION=EntraId), and its Azurite's certificate trusted.
+var authentication = Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR_AUTHENTICATION");
+if (authentication is { Length: > 0 } && authentication != "EntraId") return Fail($"BATCHWORDS_EMULATOR_AUTHENTICATION must be 'EntraId' or unset, not '{authentication}'.");
+(Uri Endpoint, string Thumbprint)? trustedEndpoint;
+try { trustedEndpoint = BatchWords.Emulator.Runtime.TrustedLoopbackCertificate.Parse(Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR_TRUSTED_ENDPOINT")); }
+catch (ArgumentException e) { return Fail(e.Message); }
+
 BatchWords.Emulator.Faults.FaultSettings? faults;
 try { faults = BatchWords.Emulator.Faults.FaultSettings.Parse(Environment.GetEnvironmentVariable(BatchWords.Emulator.Faults.FaultSettings.Variable)); }
 catch (ArgumentException e) { return Fail(e.Message); }
@@ -51,6 +58,8 @@ var options = new EmulatorOptions
     Port = port,
     TransientStateStay = transientStateStay,
     BearerToken = Environment.GetEnvironmentVariable("BATCHWORDS_EMULATOR_TOKEN") is { Length: > 0 } token ? token : null,
+    EntraIdOnly = authentication == "EntraId",
+    TrustedEndpoint = trustedEndpoint,
     HandleTerminationSignals = true,
     Faults = faults,
 };

@@ -25,6 +25,16 @@ internal sealed class BatchCredential
     /// <summary>Entra ID credential (scope https://batch.core.windows.net/.default).</summary>
     public TokenCredential? TokenCredential { get; }
 
+    private BatchWords.Batch.BatchClient? _tokenClient;
+
+    /// <summary>The Entra ID context's one Batch client (made by <paramref name="create"/> on first use), whose token cache every cmdlet shares.</summary>
+    internal BatchWords.Batch.BatchClient SharedTokenClient(Func<BatchWords.Batch.BatchClient> create)
+    {
+        if (_tokenClient is { } existing) return existing;
+        Interlocked.CompareExchange(ref _tokenClient, create(), null);
+        return _tokenClient;
+    }
+
     public static BatchCredential SharedKey(string accountName, string accountKey)
     {
         SecretScrubber.Register(accountKey);

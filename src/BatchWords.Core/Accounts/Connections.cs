@@ -21,8 +21,13 @@ public static class Connections
         // Find every program before starting any: with Azurite (or node) missing, the emulator started next to
         // it was left running, detached, with no context ever made to use it.
         LocalStack.LocatePrograms();
+        if (options.UseEntraId) return await LocalEntraIdConnection.ConnectAsync(stack, options, cancellationToken).ConfigureAwait(false);
+        if (options.Credential is not null)
+            throw new BwException(BwErrorKind.InvalidArgument, "CredentialWithoutEntraId",
+                "A credential was given for the Local backend without -UseEntraId: the plain local stack signs with its own keys.", null,
+                "Add -UseEntraId to rehearse the Entra ID path locally, or leave out -Credential.");
         var storageTask = stack.EnsureStorageInstanceAsync(cancellationToken);
-        var batchTask = stack.EnsureBatchAsync(cancellationToken);
+        var batchTask = stack.EnsureBatchAsync(null, cancellationToken);
         try { await Task.WhenAll(storageTask, batchTask).ConfigureAwait(false); }
         catch when (storageTask.IsFaulted || batchTask.IsFaulted)
         {
@@ -103,7 +108,8 @@ public static class Connections
             }
             else
             {
-                token = options.Credential is null ? new DefaultAzureCredential() : TokenCredentialAdapter.From(options.Credential);
+                token = DiagnosedTokenCredential.Wrap(options.Credential is null ? new DefaultAzureCredential() : TokenCredentialAdapter.From(options.Credential),
+                    options.Credential?.GetType().FullName ?? nameof(DefaultAzureCredential));
                 storage = StorageCredential.EntraId(token, clientOptions);
             }
         }
@@ -135,7 +141,8 @@ public static class Connections
             return (name, url, BatchCredential.SharedKey(name, batchKey));
         }
         var token = storageToken
-            ?? (options.Credential is null ? new DefaultAzureCredential() : TokenCredentialAdapter.From(options.Credential));
+            ?? DiagnosedTokenCredential.Wrap(options.Credential is null ? new DefaultAzureCredential() : TokenCredentialAdapter.From(options.Credential),
+                options.Credential?.GetType().FullName ?? nameof(DefaultAzureCredential));
         return (name, url, BatchCredential.EntraId(name, token));
     }
 

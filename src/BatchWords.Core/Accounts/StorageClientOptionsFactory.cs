@@ -12,9 +12,11 @@ internal static class StorageClientOptionsFactory
     /// answer is down, and six slow retries would only hide that. With Azurite's data folder given, a 500 on a
     /// full disk is reported as such (<see cref="LocalDiskFullPolicy"/>).
     /// </summary>
-    public static BlobClientOptions ForLocal(string? dataDirectory = null)
+    public static BlobClientOptions ForLocal(string? dataDirectory = null, LoopbackCertificateTrust? trust = null)
     {
         var options = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06);
+        // The Entra ID stack's Azurite serves HTTPS on its own loopback certificate, trusted for that endpoint only.
+        if (trust is not null) options.Transport = new Azure.Core.Pipeline.HttpClientTransport(trust.CreateHandler());
         if (dataDirectory is not null) options.AddPolicy(new LocalDiskFullPolicy(dataDirectory), Azure.Core.HttpPipelinePosition.PerCall);
         options.Retry.MaxRetries = 2;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);

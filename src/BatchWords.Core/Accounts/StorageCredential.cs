@@ -30,6 +30,9 @@ internal sealed class StorageCredential
 
     public StorageAuthentication Kind { get; }
 
+    /// <summary>The user-delegation key of an Entra ID context, shared by every SAS it signs (see <see cref="UserDelegationKeyCache"/>).</summary>
+    public UserDelegationKeyCache DelegationKeys { get; } = new();
+
     /// <summary>Entra ID credential, set only for <see cref="StorageAuthentication.EntraId"/> (user delegation SAS).</summary>
     public TokenCredential? TokenCredential { get; }
 

@@ -55,12 +55,12 @@ internal sealed class TokenCredentialAdapter : TokenCredential
 
     private object Invoke(MethodInfo method, TokenRequestContext context, CancellationToken cancellationToken)
     {
+        // The credential's own exception, unwrapped: DiagnosedTokenCredential turns it into an error naming the scope.
         try { return method.Invoke(_foreign, new[] { ToTheirs(context), cancellationToken })!; }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
-            throw new BwException(BwErrorKind.AuthenticationError, "TokenAcquisitionFailed",
-                $"The credential could not get a token: {e.InnerException.Message}", _foreign.GetType().FullName,
-                "Sign in again (Connect-AzAccount) or check the credential's configuration.", e.InnerException);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
         }
     }
 

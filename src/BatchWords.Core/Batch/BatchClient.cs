@@ -44,9 +44,9 @@ public partial class BatchClient
     {
     }
 
-    /// <summary>Microsoft Entra ID authentication through any TokenCredential (Azure.Identity).</summary>
+    /// <summary>Microsoft Entra ID authentication through any TokenCredential (Azure.Identity); a 401 Bearer challenge gets a fresh token and one retry.</summary>
     public BatchClient(Uri endpoint, TokenCredential credential, BatchClientOptions? options = null)
-        : this(endpoint, new BearerTokenAuthenticationPolicy(
+        : this(endpoint, new BatchBearerTokenPolicy(
             credential ?? throw new ArgumentNullException(nameof(credential)), EntraIdScope), options)
     {
     }

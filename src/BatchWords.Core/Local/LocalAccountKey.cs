@@ -29,14 +29,7 @@ internal static class LocalAccountKey
     public static string Replace(string path)
     {
         var key = Registered(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            using var writer = new StreamWriter(stream);
-            writer.Write(key);
-        }
-        File.Move(temp, path, overwrite: true);
+        PrivateFile.Write(path, key);
         return key;
     }
 

@@ -20,7 +20,17 @@ internal sealed record LocalServiceDefinition(
     Func<string, IReadOnlyList<string>> Arguments,
     Regex ReadyLine,
     Func<string, IReadOnlyDictionary<string, string>> Environment,
-    LocalServiceIdentity Identity);
+    LocalServiceIdentity Identity)
+{
+    /// <summary>
+    /// What else a running instance must have been started with to be reused (the local Entra ID stack's mode and
+    /// certificate); recorded in the state file, a different value restarts the service. Empty for the plain stack.
+    /// </summary>
+    public string Configuration { get; init; } = "";
+
+    /// <summary>The SHA-256 thumbprint of the loopback certificate an HTTPS service presents (probes trust only it); null for HTTP.</summary>
+    public string? CertificateThumbprint { get; init; }
+}
 
 /// <summary>
 /// What identifies a local service's running instances without its state file, so they can be found and stopped

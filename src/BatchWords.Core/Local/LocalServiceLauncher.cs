@@ -59,7 +59,9 @@ internal sealed class LocalServiceLauncher
             else if (key is null) why = "its account key file is missing or damaged";
             else if (state.KeyFingerprint != LocalAccountKey.Fingerprint(key))
                 why = "it was started with another account key than the key file's (or by an older BatchWords, with the public development key)";
-            else if (!await EndpointProbe.AnswersAsync(state.Endpoint, cancellationToken).ConfigureAwait(false))
+            else if ((state.Configuration ?? "") != service.Configuration)
+                why = "it was started in another mode or with another certificate";
+            else if (!await EndpointProbe.AnswersAsync(state.Endpoint, service.CertificateThumbprint, cancellationToken).ConfigureAwait(false))
                 why = $"{state.Endpoint} does not answer";
             else
             {
@@ -156,7 +158,7 @@ internal sealed class LocalServiceLauncher
         }
 
         var endpoint = await WaitForReadyLineAsync(service, pid, logPath, cancellationToken).ConfigureAwait(false);
-        var state = new LocalServiceState(service.Name, pid, endpoint, DateTimeOffset.UtcNow, logPath, LocalAccountKey.Fingerprint(key));
+        var state = new LocalServiceState(service.Name, pid, endpoint, DateTimeOffset.UtcNow, logPath, LocalAccountKey.Fingerprint(key), service.Configuration);
         state.Write(StatePath(service.Name));
         _log($"{service.Name} (pid {pid}) listens on {endpoint}.");
         return state;

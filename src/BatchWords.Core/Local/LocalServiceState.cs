@@ -9,8 +9,9 @@ namespace BatchWords;
 /// instance. Written with mode 600: it names a loopback endpoint that only this user should be steered to.
 /// <paramref name="KeyFingerprint"/> tells which account key the instance was started with (a hash, never the
 /// key); null in a file written by an older BatchWords, whose Azurite used the public development key.
+/// <paramref name="Configuration"/> is <see cref="LocalServiceDefinition.Configuration"/> at start (null read as empty).
 /// </summary>
-internal sealed record LocalServiceState(string Name, int ProcessId, Uri Endpoint, DateTimeOffset StartedOn, string LogPath, string? KeyFingerprint = null)
+internal sealed record LocalServiceState(string Name, int ProcessId, Uri Endpoint, DateTimeOffset StartedOn, string LogPath, string? KeyFingerprint = null, string? Configuration = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

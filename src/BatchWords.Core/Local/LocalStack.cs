@@ -11,22 +11,32 @@ public sealed class LocalStack
     public LocalStack(LocalConnectOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        StateDirectory = options.StateDirectory ?? DefaultStateDirectory();
+        UseEntraId = options.UseEntraId;
+        StateDirectory = options.StateDirectory ?? DefaultStateDirectory(options.UseEntraId);
         _launcher = new LocalServiceLauncher(StateDirectory, options.StartTimeout, options.Log);
     }
 
-    /// <summary>Where data, logs and state files live: $BATCHWORDS_HOME/local, default ~/.batchwords/local.</summary>
+    /// <summary>Where data, logs and state files live: $BATCHWORDS_HOME/local (local-entra for the Entra ID stack), default ~/.batchwords/local.</summary>
     public string StateDirectory { get; }
+
+    /// <summary>The local Entra ID stack (<see cref="LocalConnectOptions.UseEntraId"/>), with its own state folder, services and ports.</summary>
+    public bool UseEntraId { get; }
 
     /// <summary>Azurite's data folder (blobs and metadata).</summary>
     internal string StorageDataDirectory => _launcher.DataDirectory(AzuriteService.Name);
 
-    public static string DefaultStateDirectory()
+    public static string DefaultStateDirectory() => DefaultStateDirectory(false);
+
+    /// <summary>
+    /// The plain stack in $BATCHWORDS_HOME/local, the Entra ID stack beside it in local-entra: separate key files,
+    /// data, state, certificates and services, so both run at once without sharing anything.
+    /// </summary>
+    public static string DefaultStateDirectory(bool useEntraId)
     {
         var home = Environment.GetEnvironmentVariable("BATCHWORDS_HOME");
         if (string.IsNullOrEmpty(home))
             home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".batchwords");
-        return Path.Combine(home, "local");
+        return Path.Combine(home, useEntraId ? "local-entra" : "local");
     }
 
     /// <summary>Throws the clear "not installed" error of the first program the stack cannot find (node, Azurite, the emulator).</summary>
@@ -44,11 +54,34 @@ public sealed class LocalStack
 
     /// <summary>Azurite's endpoint and this user's storage account key, starting Azurite if it is not running.</summary>
     internal Task<LocalServiceInstance> EnsureStorageInstanceAsync(CancellationToken cancellationToken = default)
-        => _launcher.EnsureRunningAsync(AzuriteService.Define(AzuriteService.LocateMainScript()), cancellationToken);
+    {
+        var azurite = AzuriteService.Define(AzuriteService.LocateMainScript());
+        if (UseEntraId) azurite = AzuriteEntraIdMode.Apply(azurite, EnsureCertificate(), StateDirectory);
+        return _launcher.EnsureRunningAsync(azurite, cancellationToken);
+    }
 
-    /// <summary>The Batch emulator's endpoint and account key, starting the emulator if it is not running.</summary>
-    internal Task<LocalServiceInstance> EnsureBatchAsync(CancellationToken cancellationToken = default)
-        => _launcher.EnsureRunningAsync(BatchEmulatorService.Define(BatchEmulatorService.LocateAssembly()), cancellationToken);
+    /// <summary>
+    /// The Batch emulator's endpoint and account key, starting the emulator if it is not running. The Entra ID
+    /// stack's emulator is told Azurite's endpoint (<paramref name="azuriteEndpoint"/>), whose certificate it trusts.
+    /// </summary>
+    internal Task<LocalServiceInstance> EnsureBatchAsync(Uri? azuriteEndpoint = null, CancellationToken cancellationToken = default)
+    {
+        var emulator = BatchEmulatorService.Define(BatchEmulatorService.LocateAssembly());
+        if (UseEntraId)
+            emulator = BatchEmulatorEntraIdMode.Apply(emulator,
+                azuriteEndpoint ?? throw new ArgumentNullException(nameof(azuriteEndpoint), "The Entra ID stack's emulator needs Azurite's endpoint."),
+                EnsureCertificate());
+        return _launcher.EnsureRunningAsync(emulator, cancellationToken);
+    }
+
+    /// <summary>The Entra ID stack's loopback certificate (made on first use), under the state folder's private directory.</summary>
+    internal LocalCertificate EnsureCertificate()
+    {
+        LocalServiceLauncher.CreatePrivateDirectory(StateDirectory);
+        lock (_certificateGate) return LocalCertificate.Ensure(StateDirectory);
+    }
+
+    private readonly object _certificateGate = new();
 
     /// <summary>
     /// Stops every local service of this user (SIGTERM, then waits), reporting each process: the recorded ones

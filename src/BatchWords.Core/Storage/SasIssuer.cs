@@ -16,8 +16,6 @@ internal sealed class SasIssuer
 
     private readonly BlobServiceClient _service;
     private readonly StorageCredential _credential;
-    private readonly SemaphoreSlim _keyGate = new(1, 1);
-    private UserDelegationKey? _delegationKey;
 
     public SasIssuer(BlobServiceClient service, StorageCredential credential)
     {
@@ -58,7 +56,7 @@ internal sealed class SasIssuer
         }
         else if (_credential.Kind == StorageAuthentication.EntraId)
         {
-            var key = await GetDelegationKeyAsync(builder.ExpiresOn, cancellationToken).ConfigureAwait(false);
+            var key = await _credential.DelegationKeys.GetAsync(_service, builder.ExpiresOn, cancellationToken).ConfigureAwait(false);
             signed = new BlobUriBuilder(resource) { Sas = builder.ToSasQueryParameters(key, _service.AccountName) }.ToUri();
         }
         else if (_credential.SasToken is { } token)
@@ -73,25 +71,5 @@ internal sealed class SasIssuer
         }
         SecretScrubber.Register(signed.Query.TrimStart('?'));
         return signed;
-    }
-
-    private async Task<UserDelegationKey> GetDelegationKeyAsync(DateTimeOffset expiresOn, CancellationToken cancellationToken)
-    {
-        await _keyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_delegationKey is null || _delegationKey.SignedExpiresOn < expiresOn)
-            {
-                // One key per session and expiry horizon; the service allows at most 7 days.
-                var options = new BlobGetUserDelegationKeyOptions(expiresOn) { StartsOn = DateTimeOffset.UtcNow - ClockSkewAllowance };
-                try { _delegationKey = (await _service.GetUserDelegationKeyAsync(options, cancellationToken).ConfigureAwait(false)).Value; }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    throw StorageErrors.Map(e, "Get user delegation key", _service.AccountName);
-                }
-            }
-            return _delegationKey;
-        }
-        finally { _keyGate.Release(); }
     }
 }

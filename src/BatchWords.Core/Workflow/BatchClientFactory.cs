@@ -16,8 +16,10 @@ internal static class BatchClientFactory
                 "Run Connect-BwAccount with no arguments for the Local backend, or with -BatchAccountUrl and -BatchAccountName (plus -BatchAccountKey or -UseEntraId) for Azure Batch.");
 
         var credential = context.Batch;
-        return credential.Kind == BatchAuthentication.SharedKey
-            ? new BatchClient(context.BatchEndpoint, new Azure.AzureNamedKeyCredential(credential.AccountName, credential.AccountKey!))
-            : new BatchClient(context.BatchEndpoint, credential.TokenCredential!);
+        if (credential.Kind == BatchAuthentication.SharedKey)
+            return new BatchClient(context.BatchEndpoint, new Azure.AzureNamedKeyCredential(credential.AccountName, credential.AccountKey!));
+        // One client per Entra ID context, so its bearer token is fetched once and kept across cmdlets (and refreshed
+        // when it nears its end or the service refuses it), as one long-lived Azure SDK client would.
+        return credential.SharedTokenClient(() => new BatchClient(context.BatchEndpoint, credential.TokenCredential!));
     }
 }

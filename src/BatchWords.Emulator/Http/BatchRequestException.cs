@@ -21,6 +21,9 @@ public sealed class BatchRequestException : Exception
     public string Code { get; }
     public IReadOnlyList<(string Key, string Value)> Values { get; }
 
+    /// <summary>The WWW-Authenticate challenge a 401 carries (bearer authentication); null for none.</summary>
+    public string? Challenge { get; init; }
+
     // The common refusals, named after their codes so call sites read like the spec's error table.
 
     public static BatchRequestException MissingProperty(string property) =>

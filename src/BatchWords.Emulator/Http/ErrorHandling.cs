@@ -27,6 +27,7 @@ public sealed class ErrorHandling
         }
         catch (BatchRequestException e)
         {
+            if (e.Challenge is not null && !context.Response.HasStarted) context.Response.Headers.WWWAuthenticate = e.Challenge;
             await BatchErrorWriter.WriteAsync(context, e).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

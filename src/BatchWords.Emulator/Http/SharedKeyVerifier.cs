@@ -19,13 +19,19 @@ public sealed class SharedKeyVerifier
     private readonly string _account;
     private readonly byte[] _key;
     private readonly string? _bearerToken;
+    private readonly BearerTokenValidator? _entraId;
     private readonly Func<DateTimeOffset> _clock;
 
-    public SharedKeyVerifier(string account, byte[] key, string? bearerToken = null, Func<DateTimeOffset>? clock = null)
+    /// <param name="entraId">
+    /// Entra ID only (an account whose allowedAuthenticationModes is AAD alone): bearer tokens checked by this
+    /// validator, Shared Key refused. Null: Shared Key, and a bearer token only when it equals <paramref name="bearerToken"/>.
+    /// </param>
+    public SharedKeyVerifier(string account, byte[] key, string? bearerToken = null, Func<DateTimeOffset>? clock = null, BearerTokenValidator? entraId = null)
     {
         _account = account;
         _key = key;
         _bearerToken = bearerToken;
+        _entraId = entraId;
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
     }
 
@@ -33,6 +39,19 @@ public sealed class SharedKeyVerifier
     {
         var request = context.Request;
         var authorization = request.Headers.Authorization.ToString();
+        if (_entraId is not null)
+        {
+            if (authorization.Length == 0) throw BearerTokenValidator.Missing();
+            if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                _entraId.Validate(authorization["Bearer ".Length..].Trim());
+                return;
+            }
+            // The service's answer to a key on an AAD-only account (its AuthenticationErrorDetail, as users report it).
+            throw Failed(authorization.StartsWith("SharedKey ", StringComparison.OrdinalIgnoreCase)
+                ? "The specified type of authentication SharedKey is not allowed for this account."
+                : "The Authorization header must use the Bearer scheme: this account accepts Microsoft Entra ID only.");
+        }
         if (authorization.Length == 0)
             throw new BatchRequestException(HttpStatusCode.Unauthorized, "AuthenticationFailed",
                 "Server failed to authenticate the request. The request has no Authorization header.",

@@ -16,15 +16,21 @@ public sealed class EmulatorRuntime
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
 
-    public EmulatorRuntime(EmulatorState state, ILogger logger)
+    public EmulatorRuntime(EmulatorState state, ILogger logger, TrustedLoopbackCertificate? trusted = null)
     {
         State = state;
         _logger = logger;
-        Http = new HttpClient(new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            Proxy = new LoopbackBypassingProxy(HttpClient.DefaultProxy),
-        }) { Timeout = Timeout.InfiniteTimeSpan };
+        var proxy = new LoopbackBypassingProxy(HttpClient.DefaultProxy);
+        // With a trusted loopback certificate: HttpClientHandler, whose validation callback sees the request's URI
+        // (SocketsHttpHandler's does not), so the trust can be held to that one endpoint.
+        HttpMessageHandler handler = trusted is null
+            ? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), Proxy = proxy }
+            : new HttpClientHandler
+            {
+                Proxy = proxy,
+                ServerCertificateCustomValidationCallback = (request, certificate, _, errors) => trusted.Validate(request.RequestUri, certificate, errors),
+            };
+        Http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         var execution = new TaskExecution(new ResourceFileDownloader(Http));
         Scheduler = new Scheduler(this);
         Jobs = new JobLifecycle(this);
