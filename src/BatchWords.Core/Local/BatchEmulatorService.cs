@@ -32,6 +32,9 @@ internal static partial class BatchEmulatorService
     /// <summary>The emulator's test-only fault mode (see the emulator's README); passed on when set.</summary>
     internal const string FaultsVariable = "BATCHWORDS_EMULATOR_FAULTS";
 
+    /// <summary>Test-only random Spot preemption of the emulator ("rate=0.3;every=2;seed=7"); see the emulator's Preemption folder.</summary>
+    internal const string PreemptionVariable = "BATCHWORDS_EMULATOR_PREEMPTION";
+
     [GeneratedRegex(@"BatchWords emulator listening on (http\S+)")]
     private static partial Regex ReadyLine();
 
@@ -48,6 +51,7 @@ internal static partial class BatchEmulatorService
     {
         var environment = new Dictionary<string, string> { [KeyVariable] = accountKey };
         if (System.Environment.GetEnvironmentVariable(FaultsVariable) is { Length: > 0 } faults) environment[FaultsVariable] = faults;
+        if (System.Environment.GetEnvironmentVariable(PreemptionVariable) is { Length: > 0 } preemption) environment[PreemptionVariable] = preemption;
         return environment;
     }
 

@@ -43,6 +43,9 @@ public sealed class PoolState : VersionedEntity
 
     public bool IsDeleting => State == "deleting";
 
+    /// <summary>Autoscale settings and last run while autoscale is enabled; null when the targets are set by hand.</summary>
+    public AutoScale.PoolAutoScaleState? AutoScale { get; set; }
+
     public void SetAllocationState(string allocationState, EmulatorState state)
     {
         if (AllocationState == allocationState) return;
@@ -70,7 +73,10 @@ public sealed class PoolState : VersionedEntity
         CurrentLowPriorityNodes = Nodes.Count(n => !n.IsDedicated && !n.IsLeaving),
         TargetDedicatedNodes = TargetDedicatedNodes,
         TargetLowPriorityNodes = TargetLowPriorityNodes,
-        EnableAutoScale = false,
+        EnableAutoScale = AutoScale is not null,
+        AutoScaleFormula = AutoScale?.Formula,
+        AutoScaleEvaluationInterval = AutoScale?.EvaluationInterval,
+        AutoScaleRun = AutoScale?.LastRun,
         EnableInterNodeCommunication = Spec.EnableInterNodeCommunication ?? false,
         StartTask = Spec.StartTask,
         TaskSlotsPerNode = TaskSlotsPerNode,
