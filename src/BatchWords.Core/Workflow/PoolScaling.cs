@@ -46,7 +46,8 @@ public sealed class PoolScaling
             TargetDedicatedNodes = request.DedicatedNodeCount,
             TargetLowPriorityNodes = request.SpotNodeCount,
             ResizeTimeout = request.ResizeTimeout,
-            NodeDeallocationOption = request.NodeDeallocationOption is { } o ? new BatchNodeDeallocationOption(o) : null,
+            // Typed null: a bare null would take the struct's implicit conversion from string (and throw).
+            NodeDeallocationOption = request.NodeDeallocationOption is { } o ? new BatchNodeDeallocationOption(o) : (BatchNodeDeallocationOption?)null,
         };
         request.Log?.Invoke($"POST /pools/{request.Id}/resize (dedicated {Show(request.DedicatedNodeCount)}, Spot {Show(request.SpotNodeCount)}, {request.NodeDeallocationOption ?? "requeue"}).");
         await BatchErrors.Guard($"Resizing pool '{request.Id}'", request.Id, () => _client.ResizePoolAsync(request.Id, options, cancellationToken)).ConfigureAwait(false);
