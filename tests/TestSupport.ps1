@@ -296,7 +296,8 @@ function Invoke-TestBatchRequest {
     # A request to the local Batch emulator ($Path relative to the Batch endpoint; api-version added) signed with
     # the account's Shared Key (batch-rest-api.md §7.1). Returns Status, Text and Json (parsed, when any); a status
     # >= 400 not in -Accept throws.
-    param([string] $Method = 'GET', [string] $Path, [string] $Json, [int[]] $Accept = @())
+    # -Raw: the body is a file (node or task files), returned as Text only.
+    param([string] $Method = 'GET', [string] $Path, [string] $Json, [int[]] $Accept = @(), [switch] $Raw)
     $context = Get-BwContext
     $account = $context.BatchAccountName
     $key = (Get-Content -Raw (Join-Path $env:BATCHWORDS_HOME 'local/batch-emulator.key')).Trim()
@@ -320,7 +321,7 @@ function Invoke-TestBatchRequest {
         $status = [int] $response.StatusCode
         $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
         if (-not $response.IsSuccessStatusCode -and $status -notin $Accept) { throw "$Method $Path`: $status $($response.ReasonPhrase): $text" }
-        [pscustomobject]@{ Status = $status; Text = $text; Json = $(if ($response.IsSuccessStatusCode -and $text) { $text | ConvertFrom-Json }) }
+        [pscustomobject]@{ Status = $status; Text = $text; Json = $(if ($response.IsSuccessStatusCode -and $text -and -not $Raw) { $text | ConvertFrom-Json }) }
     }
     finally { $response.Dispose(); $request.Dispose() }
 }

@@ -32,7 +32,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     public string? JobId { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 1000)]
+    [ValidateRange(0, 1000)]
     public int NodeCount { get; set; } = 1;
 
     /// <summary>Spot (low-priority) nodes for a new pool, as New-BwPool -SpotNodeCount; preempted tasks are requeued and rerun.</summary>
