@@ -322,3 +322,46 @@ Describe 'Spot preemption rehearsed on the emulator' -Tag 'Integration', 'Slow' 
         @(Get-ChildItem (Join-Path $TestDrive 'tutorial-out') -Filter '*_OUTPUT.txt') | Should -HaveCount 9
     }
 }
+
+Describe 'Random Spot preemption (BATCHWORDS_EMULATOR_PREEMPTION)' -Tag 'Integration', 'Slow' {
+    BeforeAll {
+        # A local stack of its own, whose emulator starts with random preemption on (the variable is read when the
+        # emulator starts): every second, each running Spot node is preempted with probability 0.3.
+        $script:PreviousPreemption = $env:BATCHWORDS_EMULATOR_PREEMPTION
+        $env:BATCHWORDS_EMULATOR_PREEMPTION = 'rate=0.3;every=1;seed=7'
+        $script:RandomHome = Use-TestHome 'capacity-random'
+        Import-Module (Get-TestModuleManifest) -Force
+        $null = Connect-BwAccount
+        $script:Worker = New-FakeWorker
+    }
+    AfterAll {
+        Stop-TestLocalStack $RandomHome
+        $env:BATCHWORDS_EMULATOR_PREEMPTION = $PreviousPreemption
+        # Back on the suite's own stack for its AfterAll.
+        Import-Module (Get-TestModuleManifest) -Force
+        $null = Connect-BwAccount
+    }
+
+    It 'preempts running Spot nodes at random, and every task still completes once with its own output' {
+        $pool = New-TestId 'random'
+        $job = New-TestId 'random'
+        $in = (New-BwContainer (New-TestId 'in')).Name
+        $out = (New-BwContainer (New-TestId 'out')).Name
+        $null = New-BwPool -Id $pool -NodeCount 0 -SpotNodeCount 2 -Program $Worker.Path -ApplicationContainer (New-TestId 'app')
+        Wait-TestPoolReady $pool 0 2
+
+        $finished = @(New-SlowInputs 8 2 (Join-Path $TestDrive 'random-inputs') | Publish-BwInput -Container $in |
+                Start-BwJob -JobId $job -Pool $pool -OutputContainer $out | Wait-BwTask -Timeout 00:03:00)
+
+        $finished | Should -HaveCount 8
+        $finished | ForEach-Object { $_.Succeeded | Should -BeTrue; $_.RetryCount | Should -Be 0 }
+        ($finished | Measure-Object RequeueCount -Sum).Sum | Should -BeGreaterThan 0
+        $blobs = @(Get-ProbeBlobList $out)
+        $blobs | Should -HaveCount 8
+        foreach ($i in 1..8) {
+            [Text.Encoding]::UTF8.GetString((Get-ProbeBlob $out ('part{0:d2}_OUTPUT.txt' -f $i))) | Should -Match "(?m)^word$i`:\t1$"
+        }
+        Remove-BwJob $job -Force
+        Remove-BwPool $pool -Force
+    }
+}
