@@ -69,7 +69,9 @@ public sealed class NewBwPoolCommand : BwCmdlet
                 return;
             }
         }
-        var size = AutoScaleFormula is null ? $"{NodeCount} dedicated + {SpotNodeCount} Spot x {VmSize}" : $"autoscale x {VmSize}";
+        var size = AutoScaleFormula is not null ? $"autoscale x {VmSize}"
+            : SpotNodeCount == 0 ? $"{NodeCount} x {VmSize}"
+            : $"{NodeCount} dedicated + {SpotNodeCount} Spot x {VmSize}";
         if (!ShouldProcess($"pool '{Id}' ({size}, image {Image})", "Create or reuse Batch pool")) return;
 
         var context = ResolveContext();

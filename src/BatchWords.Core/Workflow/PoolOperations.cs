@@ -93,9 +93,10 @@ public sealed class PoolOperations
                 CreationToken.Item(token),
             },
         };
-        request.Log?.Invoke(request.AutoScaleFormula is null
-            ? $"POST /pools (id '{request.Id}', {request.NodeCount} dedicated + {request.SpotNodeCount} Spot x {request.VmSize}, {request.TaskSlotsPerNode} slot(s) per node)."
-            : $"POST /pools (id '{request.Id}', autoscale, {request.VmSize}, {request.TaskSlotsPerNode} slot(s) per node).");
+        var size = request.AutoScaleFormula is not null ? $"autoscale x {request.VmSize}"
+            : request.SpotNodeCount == 0 ? $"{request.NodeCount} x {request.VmSize}"
+            : $"{request.NodeCount} dedicated + {request.SpotNodeCount} Spot x {request.VmSize}";
+        request.Log?.Invoke($"POST /pools (id '{request.Id}', {size}, {request.TaskSlotsPerNode} slot(s) per node).");
         try { await _client.CreatePoolAsync(pool, cancellationToken).ConfigureAwait(false); }
         catch (Azure.RequestFailedException e) when (e.ErrorCode == BatchErrorCodeStrings.PoolExists)
         {
