@@ -35,7 +35,9 @@ $TestsRoot = Join-Path (Split-Path -Parent $PSScriptRoot) 'tests'
 # The probes and the fake worker of the test suites (reused, not copied): Invoke-TestBatchRequest signs the hook call.
 . (Join-Path $TestsRoot 'TestSupport.ps1')
 $previousHome = $env:BATCHWORDS_HOME
+$previousModulePath = $env:BATCHWORDS_MODULE_PATH
 $env:BATCHWORDS_HOME = Join-Path $OutDirectory 'home'
+$env:BATCHWORDS_MODULE_PATH = Split-Path -Parent $Manifest   # the module Start-TestPreemption's runspace imports
 Import-Module $Manifest -Force
 $null = Connect-BwAccount
 
@@ -44,19 +46,7 @@ function Invoke-Run([string] $Label, [string] $PoolId, [string] $InputDirectory,
     $preemptor = $null
     if ($Preempt) {
         $stopFile = Join-Path $OutDirectory "$job.stop"
-        $preemptor = Start-ThreadJob -ArgumentList $TestsRoot, $Manifest, $PoolId, $PreemptEverySeconds, $stopFile, $Preemptions -ScriptBlock {
-            param($TestsRoot, $Manifest, $PoolId, $Every, $StopFile, $Times)
-            . (Join-Path $TestsRoot 'TestSupport.ps1')
-            Import-Module $Manifest -Force
-            $null = Connect-BwAccount
-            $done = 0
-            while ($done -lt $Times -and -not (Test-Path $StopFile)) {
-                $busy = @((Invoke-TestBatchRequest GET "pools/$PoolId/nodes").Json.value | Where-Object { $_.state -eq 'running' -and -not $_.isDedicated })
-                if ($busy.Count -eq 0) { Start-Sleep -Milliseconds 100; continue }
-                $answer = Invoke-TestBatchRequest POST "emulator/pools/$PoolId/preempt" -Json '{"count":1}' -Accept 409
-                if ($answer.Status -eq 200) { $answer.Json.preempted; $done++; Start-Sleep -Seconds $Every }
-            }
-        }
+        $preemptor = Start-TestPreemption $PoolId -Times $Preemptions -EverySeconds $PreemptEverySeconds -StopFile $stopFile
     }
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $results = @(Invoke-BwTutorial -Path (Join-Path $InputDirectory '*.txt') -PoolId $PoolId -JobId $job -NodeCount 0 -SpotNodeCount $SpotNodes `
@@ -96,6 +86,7 @@ finally {
     Remove-BwPool -Id 'bench-spot' -Force -ErrorAction SilentlyContinue
     $null = Disconnect-BwAccount -StopLocalServices -Confirm:$false
     $env:BATCHWORDS_HOME = $previousHome
+    $env:BATCHWORDS_MODULE_PATH = $previousModulePath
 }
 
 $ideal = [math]::Ceiling($Tasks / $SpotNodes) * $TaskSeconds

@@ -42,32 +42,6 @@ BeforeAll {
         # Inputs whose task sleeps, then writes its own word (word<i>), so a wrong or swapped output shows.
         1..$Count | ForEach-Object { New-TestInput ('part{0:d2}.txt' -f $_) "slow $Seconds word$_`n" $Directory }
     }
-
-    function Start-TestPreemptions([string] $PoolId, [int] $Times, [double] $EverySeconds) {
-        <#
-            A thread job that preempts the busiest running Spot node of the pool $Times times, $EverySeconds apart,
-            each time once a Spot node is running a task; it returns the node ids it preempted. It imports the module
-            in its own runspace to find the same local stack (BATCHWORDS_HOME is process-wide) and signs with the probe.
-        #>
-        Start-ThreadJob -ArgumentList $PSScriptRoot, (Get-TestModuleManifest), $PoolId, $Times, $EverySeconds -ScriptBlock {
-            param($TestsRoot, $Manifest, $PoolId, $Times, $EverySeconds)
-            . (Join-Path $TestsRoot 'TestSupport.ps1')
-            Import-Module $Manifest -Force
-            $null = Connect-BwAccount
-            $deadline = [DateTime]::UtcNow.AddMinutes(3)
-            $preempted = 0
-            while ($preempted -lt $Times -and [DateTime]::UtcNow -lt $deadline) {
-                $busy = @((Invoke-TestBatchRequest GET "pools/$PoolId/nodes").Json.value | Where-Object { $_.state -eq 'running' -and -not $_.isDedicated })
-                if ($busy.Count -eq 0) { Start-Sleep -Milliseconds 100; continue }
-                $answer = Invoke-TestBatchRequest POST "emulator/pools/$PoolId/preempt" -Json '{"count":1}' -Accept 409
-                if ($answer.Status -eq 200 -and @($answer.Json.preempted).Count -gt 0) {
-                    $answer.Json.preempted
-                    $preempted++
-                    Start-Sleep -Seconds $EverySeconds
-                }
-            }
-        }
-    }
 }
 
 AfterAll {
@@ -254,7 +228,7 @@ Describe 'Spot preemption rehearsed on the emulator' -Tag 'Integration', 'Slow' 
         Wait-TestPoolReady $spotPool 0 3
         $inputs = New-SlowInputs 12 2 (Join-Path $TestDrive 'preempt-inputs')
 
-        $preemptions = Start-TestPreemptions $spotPool 4 1.5
+        $preemptions = Start-TestPreemption $spotPool -Times 4 -EverySeconds 1.5
         $started = $inputs | Publish-BwInput -Container $in | Start-BwJob -JobId $job -Pool $spotPool -OutputContainer $out
         $finished = @(Wait-BwTask -JobId $job -Timeout 00:03:00 -InformationVariable info)
         $preempted = @($preemptions | Wait-Job -Timeout 60 | Receive-Job)
@@ -302,7 +276,7 @@ Describe 'Spot preemption rehearsed on the emulator' -Tag 'Integration', 'Slow' 
         $directory = Join-Path $TestDrive 'tutorial-inputs'
         $null = New-SlowInputs 9 2 $directory
 
-        $preemptions = Start-TestPreemptions $spotPool 3 1.5
+        $preemptions = Start-TestPreemption $spotPool -Times 3 -EverySeconds 1.5
         $results = @(Invoke-BwTutorial -Path (Join-Path $directory '*.txt') -PoolId $spotPool -JobId $job -NodeCount 0 -SpotNodeCount 3 -KeepPool `
             -Destination (Join-Path $TestDrive 'tutorial-out') -InformationVariable said 6>$null)
         $preempted = @($preemptions | Wait-Job -Timeout 60 | Receive-Job)

@@ -46,6 +46,7 @@ public static class PoolEndpoints
             state.Pools[pool.Id] = pool;
             state.Changed(pool);
             runtime.Nodes.ApplyTargets(pool);
+            runtime.AutoScale.Metrics.Forget(pool.Id); // a deleted pool of the same id left its samples
             if (spec.EnableAutoScale == true)
                 runtime.AutoScale.Enable(pool, spec.AutoScaleFormula!, spec.AutoScaleEvaluationInterval ?? AutoScale.AutoScaleEndpoints.DefaultInterval);
             created = pool.ToResponse(BaseUrl.Of(context));
