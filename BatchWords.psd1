@@ -25,6 +25,12 @@
         'New-BwPool'
         'Get-BwPool'
         'Remove-BwPool'
+        'Resize-BwPool'
+        'Enable-BwAutoScale'
+        'Disable-BwAutoScale'
+        'Test-BwAutoScale'
+        'Get-BwNode'
+        'Get-BwNodeLog'
         'Start-BwJob'
         'Get-BwJob'
         'Remove-BwJob'
@@ -36,7 +42,7 @@
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
-    FormatsToProcess     = @('BatchWords.Format.ps1xml', 'BatchWords.Batch.Format.ps1xml')
+    FormatsToProcess     = @('BatchWords.Format.ps1xml', 'BatchWords.Batch.Format.ps1xml', 'BatchWords.Capacity.Format.ps1xml')
     # BwInputFile's DefaultDisplayPropertySet: its read SAS URL never shows in a default display.
     TypesToProcess       = @('BatchWords.Types.ps1xml')
 

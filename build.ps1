@@ -316,6 +316,8 @@ function Invoke-Bench {
         '--worker', $worker, '--out', (Join-Path $Out 'bench'), '--sizes', ((Get-BenchSizes) -join ','))
     Write-Step 'Benchmark: the whole tutorial on the local default (fresh processes, services of its own)'
     & (Join-Path $Root 'bench/Tutorial.Bench.ps1') -ModuleDir $ModuleDir -OutDirectory (Join-Path $Out 'bench/tutorial')
+    Write-Step 'Benchmark: Spot preemption rehearsed locally (a run without and a run with preemptions, one session)'
+    & (Join-Path $Root 'bench/Preemption.Bench.ps1') -ModuleDir $ModuleDir -OutDirectory (Join-Path $Out 'bench/preemption')
 }
 
 function Invoke-Package {

@@ -239,7 +239,7 @@ Describe 'New-BwPool' -Tag 'Integration', 'Slow' {
         # Another node count still reuses the pool as it is, with a warning that names both counts.
         $otherCount.Provisioning | Should -Be 'Reused'
         $countWarnings.Count | Should -Be 1
-        "$($countWarnings[0])" | Should -BeLike '*reused with its 1 target node(s), not the 3 asked for*'
+        "$($countWarnings[0])" | Should -BeLike '*reused with 1 dedicated + 0 Spot target node(s), not the 3 + 0 asked for. Pass -Resize*'
         (Get-TestBatchObject "pools/$id").targetDedicatedNodes | Should -Be 1
     }
 

@@ -69,8 +69,8 @@ Describe 'The BwPool, BwJob and BwTask views' -Tag 'Integration' {
         $run = Invoke-ScriptedHost -Script 'param($Id) Get-BwPool -Id $Id' -Parameters @{ Id = $Pool } -ToHost
 
         Assert-CleanRendering $run
-        Get-TableHeader $run 'Id' | Should -Be @('Id', 'State', 'Allocation', 'Nodes', 'Slots', 'VmSize', 'NodeStates', 'Provisioning')
-        Get-TableRow $run "^$Pool\s+active\s+steady\s+1/1\s+1\s+standard_d2s_v3\s+idle=1\s+Existing$" | Should -HaveCount 1
+        Get-TableHeader $run 'Id' | Should -Be @('Id', 'State', 'Allocation', 'Dedicated', 'Spot', 'Slots', 'VmSize', 'NodeStates', 'Provisioning')
+        Get-TableRow $run "^$Pool\s+active\s+steady\s+1/1\s+0/0\s+1\s+standard_d2s_v3\s+idle=1\s+Existing$" | Should -HaveCount 1
     }
 
     It 'renders a job as a table row with its task counts' {

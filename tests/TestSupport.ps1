@@ -303,8 +303,9 @@ function Invoke-TestBatchRequest {
     # >= 400 not in -Accept throws.
     # -StackFolder 'local-entra' signs with the Entra ID stack's emulator key; -Bearer sends that token instead of
     # Shared Key, -NoAuthorization nothing. The result's Challenge is the WWW-Authenticate header, if any.
+    # -Raw: the body is a file (node or task files), returned as Text only.
     param([string] $Method = 'GET', [string] $Path, [string] $Json, [int[]] $Accept = @(), [string] $StackFolder = 'local',
-        [string] $Bearer, [switch] $NoAuthorization)
+        [string] $Bearer, [switch] $NoAuthorization, [switch] $Raw)
     $context = Get-BwContext
     $account = $context.BatchAccountName
     $key = if (-not $Bearer -and -not $NoAuthorization) { (Get-Content -Raw (Join-Path $env:BATCHWORDS_HOME "$StackFolder/batch-emulator.key")).Trim() }
@@ -330,7 +331,7 @@ function Invoke-TestBatchRequest {
         $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
         if (-not $response.IsSuccessStatusCode -and $status -notin $Accept) { throw "$Method $Path`: $status $($response.ReasonPhrase): $text" }
         [pscustomobject]@{
-            Status = $status; Text = $text; Json = $(if ($response.IsSuccessStatusCode -and $text) { $text | ConvertFrom-Json })
+            Status = $status; Text = $text; Json = $(if ($response.IsSuccessStatusCode -and $text -and -not $Raw) { $text | ConvertFrom-Json })
             Challenge = $(if ($response.Headers.WwwAuthenticate.Count) { $response.Headers.WwwAuthenticate.ToString() })
         }
     }
@@ -413,4 +414,33 @@ function Get-ProbeBlobList([string] $Container) {
         $xml.EnumerationResults.Blobs.Blob | Where-Object { $_ } | ForEach-Object { $_.Name }
         $marker = $xml.EnumerationResults.NextMarker
     } while ($marker)
+}
+
+function Start-TestPreemption {
+    <#
+        A thread job that preempts the busiest running Spot node of the pool through the emulator-only hook (POST
+        /emulator/pools/{id}/preempt, not part of the Batch API) $Times times, $EverySeconds apart, each time once a
+        Spot node is running a task, until $StopFile exists (when given) or three minutes pass; its output is the ids
+        of the nodes it preempted. It imports the module in its own runspace to find the same local stack
+        (BATCHWORDS_HOME is process-wide). Used by tests/Capacity.Tests.ps1 and bench/Preemption.Bench.ps1.
+    #>
+    param([Parameter(Mandatory)] [string] $PoolId, [int] $Times = 1, [double] $EverySeconds = 1, [string] $StopFile)
+    Start-ThreadJob -ArgumentList $PSScriptRoot, (Get-TestModuleManifest), $PoolId, $Times, $EverySeconds, $StopFile -ScriptBlock {
+        param($TestsRoot, $Manifest, $PoolId, $Times, $EverySeconds, $StopFile)
+        . (Join-Path $TestsRoot 'TestSupport.ps1')
+        Import-Module $Manifest -Force
+        $null = Connect-BwAccount
+        $deadline = [DateTime]::UtcNow.AddMinutes(3)
+        $preempted = 0
+        while ($preempted -lt $Times -and [DateTime]::UtcNow -lt $deadline -and -not ($StopFile -and (Test-Path $StopFile))) {
+            $busy = @((Invoke-TestBatchRequest GET "pools/$PoolId/nodes").Json.value | Where-Object { $_.state -eq 'running' -and -not $_.isDedicated })
+            if ($busy.Count -eq 0) { Start-Sleep -Milliseconds 100; continue }
+            $answer = Invoke-TestBatchRequest POST "emulator/pools/$PoolId/preempt" -Json '{"count":1}' -Accept 409
+            if ($answer.Status -eq 200 -and @($answer.Json.preempted).Count -gt 0) {
+                $answer.Json.preempted
+                $preempted++
+                Start-Sleep -Seconds $EverySeconds
+            }
+        }
+    }
 }

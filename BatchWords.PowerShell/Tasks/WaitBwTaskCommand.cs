@@ -79,6 +79,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                             { PercentComplete = p.Total == 0 ? 100 : p.Completed * 100 / p.Total });
                             break;
                         case TaskFinished f:
+                            _finished.Add(f.Task);
                             if (!f.Task.Succeeded) WriteError(TaskFailure(f));
                             WriteObject(f.Task);
                             break;
@@ -96,6 +97,19 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                 WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
             activityId++;
+        }
+        ReportRequeues();
+    }
+
+    // Requeues (node preempted or removed) are not failures; they are counted and reported once at the end.
+    private readonly List<BwTask> _finished = new();
+
+    private void ReportRequeues()
+    {
+        if (RequeueSummary.Describe(_finished) is { } line)
+        {
+            WriteVerbose(line);
+            WriteInformation(line, new[] { "BatchWordsRequeue" });
         }
     }
 

@@ -32,8 +32,13 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     public string? JobId { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 1000)]
+    [ValidateRange(0, 1000)]
     public int NodeCount { get; set; } = 1;
+
+    /// <summary>Spot (low-priority) nodes for a new pool, as New-BwPool -SpotNodeCount; preempted tasks are requeued and rerun.</summary>
+    [Parameter]
+    [ValidateRange(0, 1000)]
+    public int SpotNodeCount { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -183,6 +188,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         // which a run with the defaults did not ask for (both default to 1 node for a new pool).
         var poolParameters = new Hashtable { ["Id"] = PoolId, ["ApplicationContainer"] = applicationContainer, ["Context"] = context };
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount))) poolParameters["NodeCount"] = NodeCount;
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(SpotNodeCount))) poolParameters["SpotNodeCount"] = SpotNodeCount;
         var pool = Step("New-BwPool", poolParameters);
         ledger.PoolCreated = pool.Select(p => p.BaseObject).OfType<BwPool>().Any(p => p.Provisioning == PoolProvisioning.Created);
         ThrowIfStopped();
@@ -211,6 +217,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             Say(failedCount == 0
                 ? "  Success! All tasks reached the 'Completed' state within the specified timeout period."
                 : $"  All tasks reached the 'Completed' state within the specified timeout period; {failedCount} of them failed (see the errors).");
+        if (RequeueSummary.Describe(final) is { } requeued) Say("  " + requeued);
 
         var downloaded = new Dictionary<string, string>(StringComparer.Ordinal);
         var succeededBlobs = final.Where(t => t.Succeeded && t.OutputBlobName is not null).Select(t => t.OutputBlobName!).ToArray();
@@ -269,6 +276,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
                 Input = inputPaths.GetValueOrDefault(task.TaskId) ?? task.InputPath ?? task.InputBlobName ?? "",
                 Succeeded = task.Succeeded,
                 ExitCode = task.ExitCode,
+                RequeueCount = task.RequeueCount,
                 TopWords = words,
                 OutputPath = outputPath,
             });

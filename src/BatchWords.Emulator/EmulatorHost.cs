@@ -127,6 +127,8 @@ public static class EmulatorHost
         JobEndpoints.Map(app);
         TaskEndpoints.Map(app);
         FileEndpoints.Map(app);
+        AutoScale.AutoScaleEndpoints.Map(app);
+        Preemption.PreemptionEndpoints.Map(app);
         app.MapFallback(context => throw BatchRequestException.NotFound("ResourceNotFound",
             $"The BatchWords emulator does not serve {context.Request.Method} {context.Request.Path}."));
         return app;

@@ -49,6 +49,9 @@ catch (ArgumentException e) { return Fail(e.Message); }
 BatchWords.Emulator.Faults.FaultSettings? faults;
 try { faults = BatchWords.Emulator.Faults.FaultSettings.Parse(Environment.GetEnvironmentVariable(BatchWords.Emulator.Faults.FaultSettings.Variable)); }
 catch (ArgumentException e) { return Fail(e.Message); }
+// BATCHWORDS_EMULATOR_PREEMPTION (test-only random Spot preemption) is read by the runtime; a bad value stops here.
+try { BatchWords.Emulator.Preemption.PreemptionSettings.Parse(Environment.GetEnvironmentVariable(BatchWords.Emulator.Preemption.PreemptionSettings.Variable)); }
+catch (ArgumentException e) { return Fail(e.Message); }
 
 var options = new EmulatorOptions
 {

@@ -35,6 +35,9 @@ internal static partial class BatchEmulatorService
     /// <summary>How long the emulator shows deleting/terminating at least (its README); passed on when set (tests).</summary>
     internal const string TransientStateVariable = "BATCHWORDS_EMULATOR_TRANSIENT_STATE_MS";
 
+    /// <summary>Test-only random Spot preemption of the emulator ("rate=0.3;every=2;seed=7"); see the emulator's Preemption folder.</summary>
+    internal const string PreemptionVariable = "BATCHWORDS_EMULATOR_PREEMPTION";
+
     [GeneratedRegex(@"BatchWords emulator listening on (http\S+)")]
     private static partial Regex ReadyLine();
 
@@ -50,7 +53,7 @@ internal static partial class BatchEmulatorService
     private static Dictionary<string, string> Environment(string accountKey)
     {
         var environment = new Dictionary<string, string> { [KeyVariable] = accountKey };
-        foreach (var name in new[] { FaultsVariable, TransientStateVariable })
+        foreach (var name in new[] { FaultsVariable, TransientStateVariable, PreemptionVariable })
             if (System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) environment[name] = value;
         return environment;
     }

@@ -24,6 +24,22 @@ public sealed class BwPool
     public string? VmSize { get; init; }
     public int TargetNodes { get; init; }
     public int CurrentNodes { get; init; }
+
+    /// <summary>Dedicated nodes the pool aims at and has now.</summary>
+    public int TargetDedicatedNodes { get; init; }
+    public int CurrentDedicatedNodes { get; init; }
+
+    /// <summary>Spot (low-priority) nodes the pool aims at and has now (preempted ones included, as Batch counts them).</summary>
+    public int TargetSpotNodes { get; init; }
+    public int CurrentSpotNodes { get; init; }
+
+    /// <summary>True when an autoscale formula sets the targets.</summary>
+    public bool AutoScaleEnabled { get; init; }
+    public string? AutoScaleFormula { get; init; }
+    public TimeSpan? AutoScaleEvaluationInterval { get; init; }
+
+    /// <summary>The last evaluation of the formula (results or error), when autoscale is on.</summary>
+    public BwAutoScaleRun? LastAutoScaleRun { get; init; }
     public int TaskSlotsPerNode { get; init; }
 
     /// <summary>publisher/offer/sku of the node image.</summary>

@@ -37,6 +37,12 @@ public sealed class BwTask
     public string? PoolId { get; init; }
     public string? NodeId { get; init; }
     public int RetryCount { get; init; }
+
+    /// <summary>
+    /// How often Batch put the task back in the queue because its node left (Spot preemption, a shrinking pool):
+    /// not a failure and not a retry; the task ran again from the start on another node.
+    /// </summary>
+    public int RequeueCount { get; init; }
     public DateTimeOffset? CreationTime { get; init; }
     public DateTimeOffset? StartTime { get; init; }
     public DateTimeOffset? EndTime { get; init; }

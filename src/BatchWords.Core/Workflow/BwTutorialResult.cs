@@ -7,6 +7,9 @@ public sealed class BwTutorialResult
     public required string Input { get; init; }
     public bool Succeeded { get; init; }
     public int? ExitCode { get; init; }
+
+    /// <summary>Times the task was requeued because its node was preempted or removed (it ran again elsewhere).</summary>
+    public int RequeueCount { get; init; }
     public IReadOnlyList<WordCount> TopWords { get; init; } = Array.Empty<WordCount>();
 
     /// <summary>The downloaded {stem}_OUTPUT{ext} file; null when the task failed.</summary>

@@ -36,6 +36,12 @@ public sealed class PoolOperations
         BatchIds.Validate(request.Id, "Pool");
         if (request.NodeCount is < 0 or > 1000)
             throw new BwException(BwErrorKind.InvalidArgument, "InvalidNodeCount", $"A node count of {request.NodeCount} is not allowed.", request.NodeCount, "Pass -NodeCount between 0 and 1000.");
+        if (request.SpotNodeCount is < 0 or > 1000)
+            throw new BwException(BwErrorKind.InvalidArgument, "InvalidSpotNodeCount", $"A Spot node count of {request.SpotNodeCount} is not allowed.", request.SpotNodeCount, "Pass -SpotNodeCount between 0 and 1000.");
+        if (request.AutoScaleFormula is null && request.AutoScaleEvaluationInterval is not null)
+            throw new BwException(BwErrorKind.InvalidArgument, "IntervalWithoutFormula", "An autoscale evaluation interval was given without a formula.", request.AutoScaleEvaluationInterval,
+                "Pass -AutoScaleFormula too, or leave out -AutoScaleEvaluationInterval.");
+        PoolScaling.ValidateInterval(request.AutoScaleEvaluationInterval);
         if (request.TaskSlotsPerNode is < 1 or > 256)
             throw new BwException(BwErrorKind.InvalidArgument, "InvalidTaskSlotsPerNode", $"{request.TaskSlotsPerNode} task slots per node is not allowed.", request.TaskSlotsPerNode, "Pass -TaskSlotsPerNode between 1 and 256 (Batch allows at most 4 per vCPU).");
         ImageSelector.Parse(request.Image);
@@ -63,7 +69,12 @@ public sealed class PoolOperations
         var pool = new BatchPoolCreateOptions(request.Id, request.VmSize)
         {
             VirtualMachineConfiguration = new VirtualMachineConfiguration(image.ImageReference!, image.NodeAgentSkuId!),
-            TargetDedicatedNodes = request.NodeCount,
+            // With a formula the targets are left out (the service refuses both): the formula sets them.
+            TargetDedicatedNodes = request.AutoScaleFormula is null ? request.NodeCount : null,
+            TargetLowPriorityNodes = request.AutoScaleFormula is null && request.SpotNodeCount > 0 ? request.SpotNodeCount : null,
+            EnableAutoScale = request.AutoScaleFormula is null ? null : true,
+            AutoScaleFormula = request.AutoScaleFormula,
+            AutoScaleEvaluationInterval = request.AutoScaleEvaluationInterval,
             TaskSlotsPerNode = request.TaskSlotsPerNode,
             StartTask = new BatchStartTask(TaskCommandLine.InstallProgram(programName, sha256))
             {
@@ -82,7 +93,10 @@ public sealed class PoolOperations
                 CreationToken.Item(token),
             },
         };
-        request.Log?.Invoke($"POST /pools (id '{request.Id}', {request.NodeCount} x {request.VmSize}, {request.TaskSlotsPerNode} slot(s) per node).");
+        var size = request.AutoScaleFormula is not null ? $"autoscale x {request.VmSize}"
+            : request.SpotNodeCount == 0 ? $"{request.NodeCount} x {request.VmSize}"
+            : $"{request.NodeCount} dedicated + {request.SpotNodeCount} Spot x {request.VmSize}";
+        request.Log?.Invoke($"POST /pools (id '{request.Id}', {size}, {request.TaskSlotsPerNode} slot(s) per node).");
         try { await _client.CreatePoolAsync(pool, cancellationToken).ConfigureAwait(false); }
         catch (Azure.RequestFailedException e) when (e.ErrorCode == BatchErrorCodeStrings.PoolExists)
         {
@@ -185,6 +199,13 @@ public sealed class PoolOperations
         else
             request.Log?.Invoke($"Pool '{request.Id}' installs another build of '{programName}' (SHA-256 {installed ?? "not recorded"}, not {sha256}): its nodes keep running theirs.");
         request.Log?.Invoke($"Pool '{request.Id}' exists and is compatible: reusing it.");
+        if (request.ResizeExisting && request.AutoScaleFormula is null && existing.EnableAutoScale != true
+            && (existing.TargetDedicatedNodes != request.NodeCount || (existing.TargetLowPriorityNodes ?? 0) != request.SpotNodeCount))
+        {
+            request.Log?.Invoke($"Resizing pool '{request.Id}' from {existing.TargetDedicatedNodes} dedicated + {existing.TargetLowPriorityNodes ?? 0} Spot to {request.NodeCount} + {request.SpotNodeCount}.");
+            await new PoolScaling(_client).ResizeAsync(new PoolResizeRequest { Id = request.Id, DedicatedNodeCount = request.NodeCount, SpotNodeCount = request.SpotNodeCount, Log = request.Log }, cancellationToken).ConfigureAwait(false);
+            existing = await TryGetPoolAsync(request.Id, cancellationToken).ConfigureAwait(false) ?? existing;
+        }
         return await DescribeAsync(existing, PoolProvisioning.Reused, cancellationToken).ConfigureAwait(false);
     }
 
@@ -271,6 +292,14 @@ public sealed class PoolOperations
             VmSize = pool.VmSize,
             TargetNodes = (pool.TargetDedicatedNodes ?? 0) + (pool.TargetLowPriorityNodes ?? 0),
             CurrentNodes = (pool.CurrentDedicatedNodes ?? 0) + (pool.CurrentLowPriorityNodes ?? 0),
+            TargetDedicatedNodes = pool.TargetDedicatedNodes ?? 0,
+            CurrentDedicatedNodes = pool.CurrentDedicatedNodes ?? 0,
+            TargetSpotNodes = pool.TargetLowPriorityNodes ?? 0,
+            CurrentSpotNodes = pool.CurrentLowPriorityNodes ?? 0,
+            AutoScaleEnabled = pool.EnableAutoScale == true,
+            AutoScaleFormula = pool.EnableAutoScale == true ? pool.AutoScaleFormula : null,
+            AutoScaleEvaluationInterval = pool.EnableAutoScale == true ? pool.AutoScaleEvaluationInterval : null,
+            LastAutoScaleRun = pool.AutoScaleRun is { } run ? BwAutoScaleRun.From(pool.Id!, run) : null,
             TaskSlotsPerNode = pool.TaskSlotsPerNode ?? 1,
             Image = image is null ? null : $"{image.Publisher}/{image.Offer}/{image.Sku}",
             NodeAgentSkuId = pool.VirtualMachineConfiguration?.NodeAgentSkuId,

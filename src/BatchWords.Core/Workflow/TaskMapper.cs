@@ -33,6 +33,7 @@ internal static class TaskMapper
             PoolId = task.NodeInfo?.PoolId,
             NodeId = task.NodeInfo?.NodeId,
             RetryCount = info?.RetryCount ?? 0,
+            RequeueCount = info?.RequeueCount ?? 0,
             CreationTime = task.CreationTime,
             StartTime = info?.StartTime,
             EndTime = info?.EndTime,

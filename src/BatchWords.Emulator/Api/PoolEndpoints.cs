@@ -46,6 +46,9 @@ public static class PoolEndpoints
             state.Pools[pool.Id] = pool;
             state.Changed(pool);
             runtime.Nodes.ApplyTargets(pool);
+            runtime.AutoScale.Metrics.Forget(pool.Id); // a deleted pool of the same id left its samples
+            if (spec.EnableAutoScale == true)
+                runtime.AutoScale.Enable(pool, spec.AutoScaleFormula!, spec.AutoScaleEvaluationInterval ?? AutoScale.AutoScaleEndpoints.DefaultInterval);
             created = pool.ToResponse(BaseUrl.Of(context));
         }
         runtime.Scheduler.Wake(); // jobs created before their pool start now
@@ -65,8 +68,15 @@ public static class PoolEndpoints
         if (string.IsNullOrEmpty(image.VirtualMachineImageId) && (string.IsNullOrEmpty(image.Publisher) || string.IsNullOrEmpty(image.Offer) || string.IsNullOrEmpty(image.Sku)))
             throw BatchRequestException.InvalidProperty("virtualMachineConfiguration.imageReference", null, "Give publisher, offer and sku, or virtualMachineImageId.");
         if (pool.EnableAutoScale == true)
-            throw BatchRequestException.Unsupported("enableAutoScale", "The emulator has no autoscale; set targetDedicatedNodes.");
-        if (pool.TargetDedicatedNodes is null && pool.TargetLowPriorityNodes is null) throw BatchRequestException.MissingProperty("targetDedicatedNodes");
+        {
+            // As documented: with autoscale the formula is required and the targets are left out.
+            if (string.IsNullOrEmpty(pool.AutoScaleFormula)) throw BatchRequestException.MissingProperty("autoScaleFormula");
+            if (pool.TargetDedicatedNodes is not null || pool.TargetLowPriorityNodes is not null)
+                throw BatchRequestException.InvalidProperty(pool.TargetDedicatedNodes is not null ? "targetDedicatedNodes" : "targetLowPriorityNodes",
+                    (pool.TargetDedicatedNodes ?? pool.TargetLowPriorityNodes).ToString(), "Leave the targets out when enableAutoScale is true: the formula sets them.");
+            AutoScale.AutoScaleEndpoints.Validate(pool.AutoScaleFormula, pool.AutoScaleEvaluationInterval);
+        }
+        else if (pool.TargetDedicatedNodes is null && pool.TargetLowPriorityNodes is null) throw BatchRequestException.MissingProperty("targetDedicatedNodes");
         CheckTargets(pool.TargetDedicatedNodes, pool.TargetLowPriorityNodes);
         CheckResizeTimeout(pool.ResizeTimeout);
         if (pool.TaskSlotsPerNode is < 1 or > 256)
@@ -120,6 +130,7 @@ public static class PoolEndpoints
         lock (state.Gate)
         {
             var pool = EndpointHelpers.FindPoolForWrite(context, state);
+            pool.AutoScale?.Stop.Cancel();
             runtime.Nodes.BeginDeletePool(pool);
             url = pool.ToResponse(BaseUrl.Of(context)).Url;
         }
@@ -140,6 +151,8 @@ public static class PoolEndpoints
         lock (state.Gate)
         {
             var pool = EndpointHelpers.FindPoolForWrite(context, state);
+            if (pool.AutoScale is not null)
+                throw BatchRequestException.Conflict("OperationInvalidForCurrentState", "The specified pool has auto scaling enabled; disable it (disableautoscale) before resizing it by hand.");
             if (pool.AllocationState != "steady")
                 throw BatchRequestException.Conflict("PoolBeingResized", "The specified pool is currently being resized; wait until its allocationState is steady.");
             pool.TargetDedicatedNodes = body.TargetDedicatedNodes ?? pool.TargetDedicatedNodes;
@@ -174,7 +187,7 @@ public static class PoolEndpoints
         int Of(string s) => byState.GetValueOrDefault(s);
         return new NodeCounts
         {
-            Creating = Of("creating"), Idle = Of("idle"), Offline = Of("offline"), Running = Of("running"), Starting = Of("starting"),
+            Creating = Of("creating"), Idle = Of("idle"), Offline = Of("offline"), Preempted = Of("preempted"), Running = Of("running"), Starting = Of("starting"),
             StartTaskFailed = Of("starttaskfailed"), LeavingPool = Of("leavingpool"), Unusable = Of("unusable"),
             WaitingForStartTask = Of("waitingforstarttask"), Total = byState.Values.Sum(),
         };

@@ -69,6 +69,12 @@ internal static class StateRestorer
     private static void RestoreNode(NodeState node, RestoredState restored)
     {
         if (node.IsLeaving) return; // removed once the runtime resumes
+        // A preempted Spot node whose replacement was still pending: it leaves now and the resume replaces it.
+        if (node.State == "preempted")
+        {
+            node.IsLeaving = true;
+            return;
+        }
         if (node.State is "creating" or "starting" or "waitingforstarttask" || node.StartTaskState == "running")
         {
             // Its setup was cut short: it is set up again from the start, as a rebooted node is.

@@ -53,6 +53,9 @@ public sealed record PoolResponse
     public int TargetDedicatedNodes { get; init; }
     public int TargetLowPriorityNodes { get; init; }
     public bool EnableAutoScale { get; init; }
+    public string? AutoScaleFormula { get; init; }
+    public TimeSpan? AutoScaleEvaluationInterval { get; init; }
+    public AutoScale.AutoScaleRun? AutoScaleRun { get; init; }
     public bool EnableInterNodeCommunication { get; init; }
     public StartTask? StartTask { get; init; }
     public int TaskSlotsPerNode { get; init; }

@@ -36,6 +36,8 @@ public sealed class EmulatorRuntime
         Jobs = new JobLifecycle(this);
         Nodes = new NodeRuntime(this, execution);
         Tasks = new TaskRunner(this, execution, new OutputFileUploader(Http));
+        AutoScale = new AutoScale.AutoScaleService(this);
+        Preemption = new Preemption.NodePreemption(this);
     }
 
     public EmulatorState State { get; }
@@ -69,6 +71,13 @@ public sealed class EmulatorRuntime
             Scheduler.Wake();
         });
     }
+
+    public AutoScale.AutoScaleService AutoScale { get; }
+
+    /// <summary>Test-only Spot node preemption (on request, or at random with BATCHWORDS_EMULATOR_PREEMPTION).</summary>
+    public Preemption.NodePreemption Preemption { get; }
+
+    public CancellationToken StoppingToken => _stopping.Token;
 
     /// <summary>Runs work in the background; a failure is logged (never lost silently) and never crashes the process.</summary>
     public void Background(string what, Func<Task> work)
@@ -109,7 +118,12 @@ public sealed class EmulatorRuntime
         catch (UnauthorizedAccessException e) { _logger.LogWarning("Could not remove {Path}: {Error}", path, e.Message); }
     }
 
-    public void Start() => Scheduler.Start();
+    public void Start()
+    {
+        Scheduler.Start();
+        AutoScale.Start();
+        Preemption.Start();
+    }
 
     /// <summary>
     /// After a restart, once listening (tasks and start tasks need the address): clears the directories of the

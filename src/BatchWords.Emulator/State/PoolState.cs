@@ -46,6 +46,9 @@ public sealed class PoolState : VersionedEntity
     /// <summary>Set while the removal of a deleting, empty pool waits for the end of its transient stay.</summary>
     public bool RemovalScheduled { get; set; }
 
+    /// <summary>Autoscale settings and last run while autoscale is enabled; null when the targets are set by hand.</summary>
+    public AutoScale.PoolAutoScaleState? AutoScale { get; set; }
+
     public void SetAllocationState(string allocationState, EmulatorState state)
     {
         if (AllocationState == allocationState) return;
@@ -73,7 +76,10 @@ public sealed class PoolState : VersionedEntity
         CurrentLowPriorityNodes = Nodes.Count(n => !n.IsDedicated && !n.IsLeaving),
         TargetDedicatedNodes = TargetDedicatedNodes,
         TargetLowPriorityNodes = TargetLowPriorityNodes,
-        EnableAutoScale = false,
+        EnableAutoScale = AutoScale is not null,
+        AutoScaleFormula = AutoScale?.Formula,
+        AutoScaleEvaluationInterval = AutoScale?.EvaluationInterval,
+        AutoScaleRun = AutoScale?.LastRun,
         EnableInterNodeCommunication = Spec.EnableInterNodeCommunication ?? false,
         StartTask = Spec.StartTask,
         TaskSlotsPerNode = TaskSlotsPerNode,

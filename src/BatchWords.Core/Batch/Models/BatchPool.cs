@@ -27,6 +27,7 @@ public sealed class BatchPool
     public bool? EnableAutoScale { get; init; }
     public string? AutoScaleFormula { get; init; }
     public TimeSpan? AutoScaleEvaluationInterval { get; init; }
+    public AutoScaleRun? AutoScaleRun { get; init; }
     public bool? EnableInterNodeCommunication { get; init; }
     public BatchStartTask? StartTask { get; init; }
     public int? TaskSlotsPerNode { get; init; }

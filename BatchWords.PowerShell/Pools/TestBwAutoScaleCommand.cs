@@ -1,0 +1,36 @@
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>
+/// Evaluates an autoscale formula on a pool without applying it (Batch's evaluateautoscale; Az's
+/// Test-AzBatchAutoScale): the targets it would set and every variable, or the error it meets. Batch evaluates
+/// only on a pool with autoscale on.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "BwAutoScale")]
+[OutputType(typeof(BwAutoScaleRun))]
+public sealed class TestBwAutoScaleCommand : BwCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("PoolId")]
+    [ValidateNotNullOrEmpty]
+    public string Id { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string AutoScaleFormula { get; set; } = "";
+
+    protected override void ProcessRecord()
+    {
+        var context = ResolveContext();
+        try
+        {
+            var run = Run(ct => new PoolScaling(context).EvaluateAsync(Id, AutoScaleFormula, ct));
+            if (!run.Succeeded)
+                WriteError(ToErrorRecord(new BwException(BwErrorKind.InvalidArgument, "AutoScaleFormulaFailed",
+                    $"The formula failed on pool '{Id}' ({run.ErrorCode}): {run.ErrorMessage}", AutoScaleFormula, "Correct the formula and test it again.")));
+            WriteObject(run);
+        }
+        catch (BwException e) { WriteError(e); }
+    }
+}
