@@ -16,6 +16,7 @@ internal static class StorageClientOptionsFactory
     {
         var options = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06);
         if (dataDirectory is not null) options.AddPolicy(new LocalDiskFullPolicy(dataDirectory), Azure.Core.HttpPipelinePosition.PerCall);
+        options.AddPolicy(BwRequestCounts.StoragePolicy, Azure.Core.HttpPipelinePosition.PerRetry);
         options.Retry.MaxRetries = 2;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
@@ -24,5 +25,10 @@ internal static class StorageClientOptionsFactory
     }
 
     /// <summary>The SDK defaults (latest service version, exponential retries).</summary>
-    public static BlobClientOptions ForAzure() => new();
+    public static BlobClientOptions ForAzure()
+    {
+        var options = new BlobClientOptions();
+        options.AddPolicy(BwRequestCounts.StoragePolicy, Azure.Core.HttpPipelinePosition.PerRetry);
+        return options;
+    }
 }
