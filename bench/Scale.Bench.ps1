@@ -135,7 +135,7 @@ try {
     $null = New-Item -ItemType Directory $workerOut
     $clock = [Diagnostics.Stopwatch]::StartNew()
     # The worker as a task runs it (top 3, tutorial rule), 16 at a time: the pool's 2 nodes x 8 slots.
-    & sh -c "cd '$Inputs' && ls | xargs -P 16 -I{} '$Worker' --filepath {} --numwords 3 --output '$workerOut/{}'"
+    & sh -c "cd '$Inputs' && ls | xargs -P 16 -I{} '$Worker' --filepath {} --numwords 3 --output '$workerOut/{}' > /dev/null"
     if ($LASTEXITCODE -ne 0) { throw "bare worker runs failed ($LASTEXITCODE)" }
     $workerBase = [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; Items = @(Get-ChildItem $workerOut -File).Count }
 }
@@ -151,7 +151,7 @@ foreach ($name in 'publish', 'submit', 'wait', 'download') {
 $execution = $steps['submit'].Seconds + $steps['wait'].Seconds
 function Row($label, $step, $baseLabel, $baseSeconds) {
     $ratio = if ($baseSeconds) { '{0:F2}x' -f ($step.Seconds / $baseSeconds) } else { '-' }
-    $rate = '{0:N0}/s' -f ($step.Items / [math]::Max($step.Seconds, 0.001))
+    $rate = if ($step.Items -gt 1) { '{0:N0}/s' -f ($step.Items / [math]::Max($step.Seconds, 0.001)) } else { '-' }
     $baseText = if ($baseSeconds) { '{0:F2}' -f $baseSeconds } else { '-' }
     '| {0} | {1:F2} | {2} | {3} | {4} | {5} | {6} |' -f $label, $step.Seconds, $rate, $baseLabel, $baseText, $ratio, "$($step.BatchRequests) / $($step.StorageRequests)"
 }

@@ -132,7 +132,7 @@ public sealed class TaskWaiter
                 var pending = await ListAsync(request, "state ne 'completed'", "id,state", cancellationToken).ConfigureAwait(false);
                 var names = pending.Where(t => t.Id is not null && (wanted is null || wanted.Contains(t.Id)) && !finished.Contains(t.Id))
                     .Select(t => $"{t.Id} ({t.State})").ToList();
-                var count = unfinished?.Count ?? Math.Max(names.Count, remaining);
+                var count = unfinished?.Count ?? names.Count;
                 throw new BwException(BwErrorKind.OperationTimeout, "WaitTimedOut",
                     $"{count} task(s) of job '{request.JobId}' did not complete within {request.Timeout}: {string.Join(", ", names.Take(20))}{(names.Count > 20 ? ", ..." : "")}.",
                     request.JobId, "Wait longer with a larger -Timeout, or check the pool's nodes with Get-BwPool and the tasks with Get-BwTask.");
