@@ -43,33 +43,12 @@ for ($i = 0; $i -lt $Count; $i++) {
     [IO.File]::WriteAllText((Join-Path $Inputs ('scale{0:D6}.txt' -f $i)), $text.ToString())
 }
 
-function Get-EngineCommand {
-    $process = [Environment]::ProcessPath
-    $engine = @($process)
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { $engine += [Reflection.Assembly]::GetEntryAssembly().Location }
-    $engine + @('-NoProfile', '-NonInteractive', '-Command')
-}
-$Engine = @(Get-EngineCommand)
-function Quote([string] $text) { "'" + $text.Replace("'", "''") + "'" }
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 function Invoke-Child([string] $label, [string] $script) {
-    # One fresh engine process with the module; returns the JSON it printed after 'BWBENCH '.
-    $info = [Diagnostics.ProcessStartInfo]::new($Engine[0])
-    for ($i = 1; $i -lt $Engine.Count; $i++) { $info.ArgumentList.Add($Engine[$i]) }
-    $info.ArgumentList.Add("`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; Import-Module $(Quote $Manifest); $script")
-    $info.Environment['BATCHWORDS_HOME'] = $BenchHome
-    $info.WorkingDirectory = $OutDirectory
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $info.UseShellExecute = $false
-    $process = [Diagnostics.Process]::Start($info)
-    $stderr = $process.StandardError.ReadToEndAsync()
-    $stdout = $process.StandardOutput.ReadToEnd()
-    $process.WaitForExit()
-    $line = $null
-    foreach ($candidate in $stdout -split "`r?`n") { if ($candidate.StartsWith('BWBENCH ')) { $line = $candidate } }
-    if ($process.ExitCode -ne 0 -or -not $line) { throw "$label failed (exit code $($process.ExitCode)):$([Environment]::NewLine)$stdout$($stderr.Result)" }
-    $line.Substring(8) | ConvertFrom-Json
+    # The session's progress bars are off: they would only slow a non-interactive run.
+    (Invoke-BenchChild -Label $label -Script $script -Manifest $Manifest -BenchHome $BenchHome -WorkingDirectory $OutDirectory `
+        -Prelude "`$ProgressPreference = 'SilentlyContinue';").Text | ConvertFrom-Json
 }
 
 function Get-PeakRssMB([int] $ProcessId) {
