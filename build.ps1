@@ -20,7 +20,8 @@
              Emulator's include tests/js-sdk/contract.mjs under node) and every Pester suite (tests/*.Tests.ps1,
              one fresh pwsh each), results as XML under out/test-results, and one closing line that counts both.
     Demo     Build, then runs the tutorial on the local default and prints the result.
-    Bench    Build, then the benchmarks in bench/, each side by side with its baseline.
+    Bench    Build, then the benchmarks in bench/, each side by side with its baseline: the worker, the
+             tutorial, the scale row (-Scale 1k|10k|100k small files end to end) and the Spot preemption rehearsal; -Bench picks some.
     Package  Build, then zips the module folder into out/.
     Clean    Removes out/ and every bin/ and obj/.
 
@@ -66,7 +67,14 @@ param(
     # Bench only: the sizes of the generated texts, in MB (the issue's figures use 100 and 1000). Strings,
     # split on commas here: through 'pwsh -File', "-BenchSizeMB 100,1000" arrives as one string, and
     # PowerShell would read it as the integer 1001000 (',' as a thousands separator).
-    [string[]] $BenchSizeMB = @('100', '1000')
+    [string[]] $BenchSizeMB = @('100', '1000'),
+
+    # Bench only: how many small files the scale row sends end to end (issue 12): 1k, 10k (default) or 100k.
+    [ValidateSet('1k', '10k', '100k')]
+    [string] $Scale = '10k',
+
+    # Bench only: which benchmarks to run (default all): Worker, Tutorial, Scale, Preemption (commas allowed, as for -Tag).
+    [string[]] $Bench = @('Worker', 'Tutorial', 'Scale', 'Preemption')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -310,14 +318,28 @@ function Get-BenchSizes {
 
 function Invoke-Bench {
     Invoke-Build
-    Write-Step 'Benchmarks (each side by side with its baseline, in one run)'
+    $benches = @($Bench | ForEach-Object { $_ -split ',' } | Where-Object { $_ } | ForEach-Object { $_.Trim() })
+    $unknown = @($benches | Where-Object { $_ -notin 'Worker', 'Tutorial', 'Scale', 'Preemption' })
+    if ($unknown) { throw "-Bench takes Worker, Tutorial, Scale and/or Preemption, not '$($unknown -join ', ')'." }
     $worker = Join-Path $ModuleDir 'payload/linux-x64/batchwords-worker'
-    Invoke-Tool 'dotnet' @('run', '--project', 'bench/BatchWords.Bench', '-c', 'Release', '--',
-        '--worker', $worker, '--out', (Join-Path $Out 'bench'), '--sizes', ((Get-BenchSizes) -join ','))
-    Write-Step 'Benchmark: the whole tutorial on the local default (fresh processes, services of its own)'
-    & (Join-Path $Root 'bench/Tutorial.Bench.ps1') -ModuleDir $ModuleDir -OutDirectory (Join-Path $Out 'bench/tutorial')
-    Write-Step 'Benchmark: Spot preemption rehearsed locally (a run without and a run with preemptions, one session)'
-    & (Join-Path $Root 'bench/Preemption.Bench.ps1') -ModuleDir $ModuleDir -OutDirectory (Join-Path $Out 'bench/preemption')
+    if ($benches -contains 'Worker') {
+        Write-Step 'Benchmarks (each side by side with its baseline, in one run)'
+        Invoke-Tool 'dotnet' @('run', '--project', 'bench/BatchWords.Bench', '-c', 'Release', '--',
+            '--worker', $worker, '--out', (Join-Path $Out 'bench'), '--sizes', ((Get-BenchSizes) -join ','))
+    }
+    if ($benches -contains 'Tutorial') {
+        Write-Step 'Benchmark: the whole tutorial on the local default (fresh processes, services of its own)'
+        & (Join-Path $Root 'bench/Tutorial.Bench.ps1') -ModuleDir $ModuleDir -OutDirectory (Join-Path $Out 'bench/tutorial')
+    }
+    if ($benches -contains 'Scale') {
+        Write-Step "Benchmark: $Scale small files end to end on the local default, each step beside its baseline"
+        Invoke-Tool 'dotnet' @('build', 'bench/BatchWords.Bench', '-c', 'Release', '-nologo', '-clp:ErrorsOnly')
+        & (Join-Path $Root 'bench/Scale.Bench.ps1') -ModuleDir $ModuleDir -OutDirectory (Join-Path $Out "bench/scale-$Scale") -Worker $worker -Scale $Scale -Root $Root
+    }
+    if ($benches -contains 'Preemption') {
+        Write-Step 'Benchmark: Spot preemption rehearsed locally (a run without and a run with preemptions, one session)'
+        & (Join-Path $Root 'bench/Preemption.Bench.ps1') -ModuleDir $ModuleDir -OutDirectory (Join-Path $Out 'bench/preemption')
+    }
 }
 
 function Invoke-Package {

@@ -29,39 +29,11 @@ $BenchHome = Join-Path $OutDirectory 'home'
 if (Test-Path $OutDirectory) { Remove-Item $OutDirectory -Recurse -Force }
 $null = New-Item -ItemType Directory -Path $BenchHome
 
-function Get-EngineCommand {
-    # The pwsh that runs this script: under the dotnet tool, ProcessPath is 'dotnet' and pwsh.dll follows it.
-    $process = [Environment]::ProcessPath
-    $engine = @($process)
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { $engine += [Reflection.Assembly]::GetEntryAssembly().Location }
-    $engine + @('-NoProfile', '-NonInteractive', '-Command')
-}
-$Engine = @(Get-EngineCommand)
-
-function Quote([string] $text) { "'" + $text.Replace("'", "''") + "'" }
+. (Join-Path $PSScriptRoot 'BenchSupport.ps1')
 
 function Invoke-Child([string] $label, [string] $script) {
-    # One fresh engine process; returns its wall time and the BWBENCH line it printed.
-    $info = [Diagnostics.ProcessStartInfo]::new($Engine[0])
-    for ($i = 1; $i -lt $Engine.Count; $i++) { $info.ArgumentList.Add($Engine[$i]) }
-    $info.ArgumentList.Add("`$ErrorActionPreference = 'Stop'; Import-Module $(Quote $Manifest); $script")
-    $info.Environment['BATCHWORDS_HOME'] = $BenchHome
-    $info.WorkingDirectory = $OutDirectory
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $info.UseShellExecute = $false
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    $process = [Diagnostics.Process]::Start($info)
-    $stderr = $process.StandardError.ReadToEndAsync()
-    $stdout = $process.StandardOutput.ReadToEnd()
-    $process.WaitForExit()
-    $clock.Stop()
-    $line = $null
-    foreach ($candidate in $stdout -split "`r?`n") { if ($candidate.StartsWith('BWBENCH ')) { $line = $candidate } }
-    if ($process.ExitCode -ne 0 -or -not $line) {
-        throw "$label failed (exit code $($process.ExitCode)):$([Environment]::NewLine)$stdout$($stderr.Result)"
-    }
-    [pscustomobject]@{ Label = $label; Seconds = $clock.Elapsed.TotalSeconds; Fields = @($line.Substring(8) -split ' '); TutorialSeconds = $null }
+    $run = Invoke-BenchChild -Label $label -Script $script -Manifest $Manifest -BenchHome $BenchHome -WorkingDirectory $OutDirectory
+    [pscustomobject]@{ Label = $label; Seconds = $run.Seconds; Fields = @($run.Text -split ' '); TutorialSeconds = $null }
 }
 
 function Invoke-TutorialRun([string] $label, [int] $index) {

@@ -597,10 +597,22 @@ Describe 'Wait-BwTask' -Tag 'Integration', 'Slow' {
         # The host shows the same progress a console would.
         @($run.HostProgress | Where-Object Activity -EQ $activity).Count | Should -Be $progress.Count
 
-        # Every poll lists tasks by state with a $select: never every full task object.
-        $queries = @($run.Verbose.Message | Where-Object { $_.StartsWith("GET /jobs/$job/tasks") })
-        $queries.Count | Should -BeGreaterOrEqual 2
-        $queries | ForEach-Object { $_ | Should -Match '\?\$filter=state (eq|ne) ''completed''&\$select=id,state' }
+        # Every poll starts with the job's task counts and lists at most the tasks completed since the last
+        # listing (issue 12, finding 3): a bounded number of requests per poll, never every task object again.
+        $requests = @($run.Verbose.Message | Where-Object { $_.StartsWith("GET /jobs/$job/") })
+        $requests[0] | Should -BeExactly "GET /jobs/$job/taskcounts"
+        $polls = @(); $current = $null
+        foreach ($request in $requests) {
+            if ($request -eq "GET /jobs/$job/taskcounts") { $current = [Collections.Generic.List[string]]::new(); $polls += , $current }
+            $current.Add($request)
+        }
+        $polls.Count | Should -BeGreaterOrEqual 1
+        # The first poll also checks once that the awaited ids exist (one id-only listing).
+        $polls[0] | Should -Contain "GET /jobs/$job/tasks?`$select=id"
+        $polls | ForEach-Object { $_.Count | Should -BeLessOrEqual 3 }
+        $listings = @($requests | Where-Object { $_.StartsWith("GET /jobs/$job/tasks?`$filter") })
+        $listings[0] | Should -BeLikeExactly "GET /jobs/$job/tasks?`$filter=state eq 'completed'&`$select=id,state,*"
+        $listings | Select-Object -Skip 1 | ForEach-Object { $_ | Should -BeLikeExactly "*`$filter=state eq 'completed' and stateTransitionTime ge datetime'*'&`$select=*" }
     }
 
     It 'stops at the timeout with an error naming the unfinished tasks, after emitting the finished ones' {

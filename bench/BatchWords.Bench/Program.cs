@@ -4,6 +4,7 @@ using BatchWords.Bench;
 
 try
 {
+    if (args.Length > 1 && args[0] == "storage-baseline") return StorageBaseline.Run(args);
     BenchOptions options = BenchOptions.Parse(args);
     return new BenchRunner(options).Run();
 }

@@ -18,6 +18,7 @@ internal static class StorageClientOptionsFactory
         // The Entra ID stack's Azurite serves HTTPS on its own loopback certificate, trusted for that endpoint only.
         if (trust is not null) options.Transport = new Azure.Core.Pipeline.HttpClientTransport(trust.CreateHandler());
         if (dataDirectory is not null) options.AddPolicy(new LocalDiskFullPolicy(dataDirectory), Azure.Core.HttpPipelinePosition.PerCall);
+        options.AddPolicy(BwRequestCounts.StoragePolicy, Azure.Core.HttpPipelinePosition.PerRetry);
         options.Retry.MaxRetries = 2;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
@@ -26,5 +27,10 @@ internal static class StorageClientOptionsFactory
     }
 
     /// <summary>The SDK defaults (latest service version, exponential retries).</summary>
-    public static BlobClientOptions ForAzure() => new();
+    public static BlobClientOptions ForAzure()
+    {
+        var options = new BlobClientOptions();
+        options.AddPolicy(BwRequestCounts.StoragePolicy, Azure.Core.HttpPipelinePosition.PerRetry);
+        return options;
+    }
 }

@@ -64,7 +64,7 @@ public partial class BatchClient
         {
             PerCallPolicies = { BatchClientRequestIdPolicy.Shared },
             // Per retry: each attempt is signed (or gets its token) afresh.
-            PerRetryPolicies = { authenticationPolicy },
+            PerRetryPolicies = { authenticationPolicy, BwRequestCounts.BatchPolicy },
             RequestFailedDetailsParser = BatchErrorDetailsParser.Shared,
         });
     }

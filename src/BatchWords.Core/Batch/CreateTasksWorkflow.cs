@@ -36,7 +36,7 @@ internal sealed class CreateTasksWorkflow
     private readonly object _gate = new();
     private readonly LinkedList<PendingTask> _queue = new();
     private int _chunkLimit = MaxTasksPerCall;
-    private TimeSpan _timeBetweenCalls = TimeSpan.Zero;
+    private readonly ThrottleGovernor _throttle;
     private BatchError? _jobLevelError;
 
     public CreateTasksWorkflow(SendChunk send, IEnumerable<BatchTaskCreateOptions> tasks, CreateTasksOptions options)
@@ -44,7 +44,11 @@ internal sealed class CreateTasksWorkflow
         _send = send;
         _options = options;
         _tasks = Prepare(tasks);
+        _throttle = new ThrottleGovernor(options.ThrottleDelay, options.MaxTimeBetweenCalls, options.Random);
     }
+
+    /// <summary>The throttling gap now (tests watch it grow during a throttled burst and shrink after).</summary>
+    internal TimeSpan ThrottleGap => _throttle.Gap;
 
     /// <summary>One task on its way: its bytes, how often it was resent, and its final result once known.</summary>
     private sealed class PendingTask(int index, string id, byte[] json)
@@ -135,8 +139,7 @@ internal sealed class CreateTasksWorkflow
 
     private async Task SubmitAsync(List<PendingTask> chunk, bool async, CancellationToken cancellationToken)
     {
-        TimeSpan gap;
-        lock (_gate) gap = _timeBetweenCalls;
+        var gap = _throttle.NextWait();
         if (gap > TimeSpan.Zero) await DelayAsync(gap, async, cancellationToken).ConfigureAwait(false);
 
         BatchError? jobLevelError;
@@ -157,14 +160,12 @@ internal sealed class CreateTasksWorkflow
             SplitOrFail(chunk, e);
             return;
         }
-        catch (RequestFailedException e) when (e.Status == 429)
+        catch (RequestFailedException e) when (e.Status is 429 or 503)
         {
-            // The pipeline already retried with Retry-After; the service is still throttling, so space calls out.
-            lock (_gate)
-            {
-                var grown = _timeBetweenCalls + _options.ThrottleDelayIncrement;
-                _timeBetweenCalls = grown < _options.MaxTimeBetweenCalls ? grown : _options.MaxTimeBetweenCalls;
-            }
+            // The pipeline already retried with Retry-After; the service is still throttling (or busy), so space
+            // calls out until it accepts them again.
+            _throttle.OnThrottled(ThrottleGovernor.RetryAfterOf(e.GetRawResponse()));
+            _options.OnThrottleGap?.Invoke(_throttle.Gap);
             await RetryOrFailAsync(chunk, ToBatchError(e), async, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -190,6 +191,8 @@ internal sealed class CreateTasksWorkflow
             return;
         }
 
+        _throttle.OnSuccess();
+        _options.OnThrottleGap?.Invoke(_throttle.Gap);
         await ApplyResultsAsync(chunk, response.Value, async, cancellationToken).ConfigureAwait(false);
     }
 

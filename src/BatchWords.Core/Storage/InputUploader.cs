@@ -9,7 +9,8 @@ namespace BatchWords;
 /// <summary>
 /// Uploads local files as input blobs, in parallel up to a limit: blob name = prefix + file name, identical
 /// content skipped, different content replaced only with Force, and a read SAS issued for each. Each file
-/// succeeds or fails on its own; results and progress stream out as they happen.
+/// succeeds or fails on its own; results and progress stream out as they happen. The existing blobs are
+/// listed once up front (<see cref="ExistingBlobSnapshot"/>), so a file costs one request: its PUT.
 /// </summary>
 internal sealed class InputUploader
 {
@@ -36,10 +37,11 @@ internal sealed class InputUploader
         {
             try
             {
+                var snapshot = await ListExistingAsync(paths, cancellationToken).ConfigureAwait(false);
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ThrottleLimit, CancellationToken = cancellationToken };
                 await Parallel.ForEachAsync(paths, parallel, async (path, token) =>
                 {
-                    try { events.Writer.TryWrite(new InputUploaded(await UploadOneAsync(path, tracker, token).ConfigureAwait(false))); }
+                    try { events.Writer.TryWrite(new InputUploaded(await UploadOneAsync(path, snapshot, tracker, token).ConfigureAwait(false))); }
                     catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                     {
                         events.Writer.TryWrite(new TransferFailed(path, StorageErrors.Map(e, $"Upload of '{path}'", path)));
@@ -56,7 +58,7 @@ internal sealed class InputUploader
         await producer.ConfigureAwait(false);
     }
 
-    private async Task<BwInputFile> UploadOneAsync(string path, TransferProgressTracker tracker, CancellationToken cancellationToken)
+    private async Task<BwInputFile> UploadOneAsync(string path, ExistingBlobSnapshot? snapshot, TransferProgressTracker tracker, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
@@ -91,17 +93,16 @@ internal sealed class InputUploader
             var blob = _container.GetBlobClient(blobName);
 
             var status = InputFileStatus.Uploaded;
-            var existing = await GetPropertiesOrNullAsync(blob, cancellationToken).ConfigureAwait(false);
-            if (existing is not null && existing.ContentLength == length && existing.ContentHash is { } hash && hash.AsSpan().SequenceEqual(md5))
+            var existing = snapshot is null ? await GetExistingAsync(blob, cancellationToken).ConfigureAwait(false)
+                : snapshot.TryGet(blobName, out var listed) ? listed : (ExistingBlobSnapshot.Entry?)null;
+            if (IsSame(existing, length, md5))
             {
                 status = InputFileStatus.Unchanged;
                 tracker.AddBytes(length, full);
             }
             else if (existing is not null && !_options.Force)
             {
-                throw new BwException(BwErrorKind.ResourceExists, "BlobContentDiffers",
-                    $"Blob '{blobName}' in container '{_container.Name}' already exists with different content (or no Content-MD5 to compare); it was not replaced.",
-                    path, "Use -Force to replace it, or -Prefix to upload under other names.");
+                throw ContentDiffers(blobName, path);
             }
             else
             {
@@ -112,7 +113,13 @@ internal sealed class InputUploader
                     Conditions = _options.Force ? null : new BlobRequestConditions { IfNoneMatch = ETag.All },
                     ProgressHandler = tracker.ForFile(full),
                 };
-                await blob.UploadAsync(stream, upload, cancellationToken).ConfigureAwait(false);
+                try { await blob.UploadAsync(stream, upload, cancellationToken).ConfigureAwait(false); }
+                catch (RequestFailedException e) when (!_options.Force && e.Status is 409 or 412)
+                {
+                    // Created since the listing (or by a run beside this one): the same content is still Unchanged.
+                    if (!IsSame(await GetExistingAsync(blob, cancellationToken).ConfigureAwait(false), length, md5)) throw ContentDiffers(blobName, path);
+                    status = InputFileStatus.Unchanged;
+                }
             }
 
             var sas = await _sas.BlobReadAsync(blob, _sasExpiresOn, cancellationToken).ConfigureAwait(false);
@@ -120,9 +127,42 @@ internal sealed class InputUploader
         }
     }
 
-    private static async Task<BlobProperties?> GetPropertiesOrNullAsync(BlobClient blob, CancellationToken cancellationToken)
+    /// <summary>
+    /// One listing of the blobs the files could collide with, so each file costs one request. Null (a HEAD per
+    /// file instead) when the container holds many more blobs under the names' common prefix than there are files.
+    /// </summary>
+    private async Task<ExistingBlobSnapshot?> ListExistingAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
-        try { return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value; }
+        var names = paths.Select(p => (_options.Prefix ?? string.Empty) + Path.GetFileName(Path.GetFullPath(p))).ToList();
+        if (names.Count < 2) return null; // one file: a HEAD is as cheap as a listing
+        try
+        {
+            return await ExistingBlobSnapshot.TryListAsync(_container, names, Math.Max(5_000, 4 * names.Count), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 403)
+        {
+            return null; // a SAS that may write but not list: ask per file, as before
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw StorageErrors.Map(e, $"Listing container '{_container.Name}'", _container.Name);
+        }
+    }
+
+    private static bool IsSame(ExistingBlobSnapshot.Entry? existing, long length, byte[] md5) =>
+        existing is { } e && e.Length == length && e.ContentMd5 is { } hash && hash.AsSpan().SequenceEqual(md5);
+
+    private BwException ContentDiffers(string blobName, string path) => new(BwErrorKind.ResourceExists, "BlobContentDiffers",
+        $"Blob '{blobName}' in container '{_container.Name}' already exists with different content (or no Content-MD5 to compare); it was not replaced.",
+        path, "Use -Force to replace it, or -Prefix to upload under other names.");
+
+    private static async Task<ExistingBlobSnapshot.Entry?> GetExistingAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            return new ExistingBlobSnapshot.Entry(properties.ContentLength, properties.ContentHash);
+        }
         catch (RequestFailedException e) when (e.Status == 404) { return null; }
     }
 }

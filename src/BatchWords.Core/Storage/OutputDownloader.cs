@@ -1,11 +1,12 @@
 using System.Threading.Channels;
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
 namespace BatchWords;
 
 /// <summary>
-/// Downloads every blob of a container (all listing pages) into a directory, in parallel up to a limit:
+/// Downloads every blob of a container (all listing pages), or the named blobs (one GET each, no listing), into a directory, in parallel up to a limit:
 /// names that would escape the directory are refused, existing files are kept unless Force, and each blob
 /// lands through a temporary file so a failed download never leaves a truncated output behind.
 /// </summary>
@@ -23,31 +24,25 @@ internal sealed class OutputDownloader
     public async IAsyncEnumerable<TransferEvent> RunAsync(string destination,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var blobs = new List<BlobItem>();
-        try
-        {
-            // The async pageable follows continuation tokens: every page, not only the first 5,000 names.
-            await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = _options.Prefix }, cancellationToken).ConfigureAwait(false))
-                blobs.Add(item);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw StorageErrors.Map(e, $"Listing container '{_container.Name}'", _container.Name);
-        }
-
-        // Named blobs: one listing (two pages for 10,000 outputs) rather than one request per name.
-        var missing = new List<string>();
+        // Named blobs are fetched by name: listing a 10,000-blob container to find one name cost seconds and
+        // several list pages. A name that is not there fails on its own GET (404), reported as OutputBlobNotFound.
+        List<(string Name, long Length)> blobs;
         if (_options.BlobNames is { } wanted)
+            blobs = wanted.Distinct(StringComparer.Ordinal).Select(name => (name, 0L)).ToList();
+        else
         {
-            var listed = blobs.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
-            missing.AddRange(wanted.Where(name => !listed.Contains(name)).Distinct(StringComparer.Ordinal));
-            var keep = wanted.ToHashSet(StringComparer.Ordinal);
-            blobs.RemoveAll(b => !keep.Contains(b.Name));
+            blobs = new List<(string, long)>();
+            try
+            {
+                // The async pageable follows continuation tokens: every page, not only the first 5,000 names.
+                await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = _options.Prefix }, cancellationToken).ConfigureAwait(false))
+                    blobs.Add((item.Name, item.Properties.ContentLength ?? 0));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw StorageErrors.Map(e, $"Listing container '{_container.Name}'", _container.Name);
+            }
         }
-        foreach (var name in missing)
-            yield return new TransferFailed(name, new BwException(BwErrorKind.ObjectNotFound, "OutputBlobNotFound",
-                $"Container '{_container.Name}' has no blob '{name}'.", name,
-                "A task uploads its output only when it succeeds: check the task with Get-BwTask and its log with Get-BwTaskLog -Stream stderr."));
 
         var root = Path.GetFullPath(destination);
         try { Directory.CreateDirectory(root); }
@@ -58,7 +53,8 @@ internal sealed class OutputDownloader
         }
 
         var events = Channel.CreateUnbounded<TransferEvent>(new UnboundedChannelOptions { SingleReader = true });
-        var tracker = new TransferProgressTracker(events.Writer, blobs.Count, blobs.Sum(b => b.Properties.ContentLength ?? 0));
+        // Without a listing the sizes of named blobs are not known beforehand: progress then counts files.
+        var tracker = new TransferProgressTracker(events.Writer, blobs.Count, blobs.Sum(b => b.Length));
         var producer = Task.Run(async () =>
         {
             try
@@ -67,6 +63,15 @@ internal sealed class OutputDownloader
                 await Parallel.ForEachAsync(blobs, parallel, async (blob, token) =>
                 {
                     try { events.Writer.TryWrite(new OutputDownloaded(await DownloadOneAsync(root, blob.Name, tracker, token).ConfigureAwait(false), blob.Name)); }
+                    // No container: no other blob will be found either, so the whole download stops with one error.
+                    catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "ContainerNotFound")
+                    {
+                        throw StorageErrors.Map(e, $"Download from container '{_container.Name}'", _container.Name);
+                    }
+                    catch (RequestFailedException e) when (e.Status == 404)
+                    {
+                        events.Writer.TryWrite(new TransferFailed(blob.Name, NotFound(blob.Name)));
+                    }
                     catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                     {
                         events.Writer.TryWrite(new TransferFailed(blob.Name, StorageErrors.Map(e, $"Download of blob '{blob.Name}'", blob.Name)));
@@ -108,6 +113,10 @@ internal sealed class OutputDownloader
             if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
+
+    private BwException NotFound(string name) => new(BwErrorKind.ObjectNotFound, "OutputBlobNotFound",
+        $"Container '{_container.Name}' has no blob '{name}'.", name,
+        "A task uploads its output only when it succeeds: check the task with Get-BwTask and its log with Get-BwTaskLog -Stream stderr.");
 
     private static BwException OutputExists(string blobName, string target)
         => new(BwErrorKind.ResourceExists, "OutputFileExists",

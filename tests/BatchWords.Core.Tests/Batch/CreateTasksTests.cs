@@ -15,7 +15,7 @@ public class CreateTasksTests
     {
         MaxDegreeOfParallelism = 4,
         RetryDelay = TimeSpan.FromMilliseconds(1),
-        ThrottleDelayIncrement = TimeSpan.FromMilliseconds(1),
+        ThrottleDelay = TimeSpan.FromMilliseconds(1),
         MaxTimeBetweenCalls = TimeSpan.FromMilliseconds(5),
     };
 
@@ -228,6 +228,56 @@ public class CreateTasksTests
         Assert.Equal(3, transport.Requests.Count);
     }
 
+    /// <summary>
+    /// Issue 12, finding 7: on 429 the gap between calls grew by 5 s per throttle up to 30 s and never shrank,
+    /// so one throttled burst slowed the rest of the run. Now it doubles while throttled (at least Retry-After)
+    /// and halves on each success, back to no gap at all.
+    /// </summary>
+    [Fact]
+    public async Task A_throttled_burst_doubles_the_gap_honours_Retry_After_and_the_gap_shrinks_back_to_zero_after_successes()
+    {
+        var calls = 0;
+        var transport = new ScriptedTransport(r => Interlocked.Increment(ref calls) switch
+        {
+            <= 4 => ScriptedResponse.BatchError(429, "TooManyRequests"),
+            5 => ScriptedResponse.BatchError(503, "ServerBusy").WithHeader("retry-after-ms", "40"),
+            _ => Results(TaskIdsIn(r), _ => "success"),
+        });
+        var client = TestBatchClients.Create(transport, o => o.Retry.MaxRetries = 0);
+        var gaps = new ConcurrentQueue<TimeSpan>();
+        var options = new CreateTasksOptions
+        {
+            MaxDegreeOfParallelism = 1, MaxTaskRetries = 10, RetryDelay = TimeSpan.Zero,
+            ThrottleDelay = TimeSpan.FromMilliseconds(2), MaxTimeBetweenCalls = TimeSpan.FromMilliseconds(100),
+            Random = () => 0.5, OnThrottleGap = gaps.Enqueue,
+        };
+
+        var result = await client.CreateTasksAsync("j", Tasks(1000), options);
+
+        Assert.Equal(1000, result.PassCount);
+        Assert.Equal(15, transport.Requests.Count); // 10 chunks, the first sent 6 times
+        var ms = gaps.Select(g => g.TotalMilliseconds).ToList();
+        // Throttled: 2, 4, 8, 16, then Retry-After 40 > 32; then each success halves it, and below 0.2 ms it is gone.
+        Assert.Equal(new double[] { 2, 4, 8, 16, 40, 20, 10, 5, 2.5, 1.25, 0.625, 0.3125, 0, 0, 0 }, ms);
+    }
+
+    [Fact]
+    public void The_throttle_gap_is_capped_and_each_wait_is_jittered_around_it()
+    {
+        var random = 0.0;
+        var governor = new ThrottleGovernor(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), () => random);
+        Assert.Equal(TimeSpan.Zero, governor.NextWait());
+
+        for (var i = 0; i < 10; i++) governor.OnThrottled(retryAfter: null);
+        Assert.Equal(TimeSpan.FromSeconds(30), governor.Gap);
+        Assert.Equal(TimeSpan.FromSeconds(24), governor.NextWait());
+        random = 1.0;
+        Assert.Equal(TimeSpan.FromSeconds(36), governor.NextWait());
+
+        governor.OnThrottled(TimeSpan.FromMinutes(5)); // never beyond the cap, even when the service asks
+        Assert.Equal(TimeSpan.FromSeconds(30), governor.Gap);
+    }
+
     [Fact]
     public async Task TransientFailuresAfterPipelineRetriesAreResentThenReported()
     {
@@ -235,7 +285,7 @@ public class CreateTasksTests
         var client = TestBatchClients.Create(transport, o => o.Retry.MaxRetries = 0);
 
         var result = await client.CreateTasksAsync("j", Tasks(3),
-            new CreateTasksOptions { MaxTaskRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(1) });
+            new CreateTasksOptions { MaxTaskRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(1), ThrottleDelay = TimeSpan.FromMilliseconds(1) });
 
         Assert.Equal(3, result.FailCount);
         Assert.All(result.Results, r => Assert.Equal("ServerBusy", r.Error!.Code));

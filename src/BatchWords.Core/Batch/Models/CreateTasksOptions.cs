@@ -15,11 +15,19 @@ public sealed class CreateTasksOptions
     /// <summary>First wait before resending tasks that got a servererror; doubles on each further attempt.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Added to the gap between calls each time the service throttles (as the SDK's TasksWorkflowManager does).</summary>
-    public TimeSpan ThrottleDelayIncrement { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// The gap between calls after the first throttle (429, or 503 server busy, past the pipeline's retries); it
+    /// doubles on each further throttle (or becomes the service's Retry-After if longer) and halves on each
+    /// success, so it is gone again soon after the service stops throttling.
+    /// </summary>
+    public TimeSpan ThrottleDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The most the gap between calls grows to while the service keeps throttling.</summary>
     public TimeSpan MaxTimeBetweenCalls { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Tests: the jitter's random source (0..1) and a hook seeing the gap after each call.</summary>
+    internal Func<double>? Random { get; set; }
+    internal Action<TimeSpan>? OnThrottleGap { get; set; }
 
     internal void Validate()
     {
@@ -27,7 +35,7 @@ public sealed class CreateTasksOptions
             throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "Must be at least 1.");
         if (MaxTaskRetries < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxTaskRetries), MaxTaskRetries, "Must not be negative.");
-        if (RetryDelay < TimeSpan.Zero || ThrottleDelayIncrement < TimeSpan.Zero || MaxTimeBetweenCalls < TimeSpan.Zero)
+        if (RetryDelay < TimeSpan.Zero || ThrottleDelay < TimeSpan.Zero || MaxTimeBetweenCalls < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RetryDelay), "Delays must not be negative.");
     }
 }
