@@ -21,21 +21,18 @@ public sealed class LocalStack
     /// <summary>Azurite's data folder (blobs and metadata).</summary>
     internal string StorageDataDirectory => _launcher.DataDirectory(AzuriteService.Name);
 
-    public static string DefaultStateDirectory()
-    {
-        var home = Environment.GetEnvironmentVariable("BATCHWORDS_HOME");
-        if (string.IsNullOrEmpty(home))
-            home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".batchwords");
-        return Path.Combine(home, "local");
-    }
+    public static string DefaultStateDirectory() => Path.Combine(LocalStackInstallation.DefaultHome(), "local");
 
-    /// <summary>Throws the clear "not installed" error of the first program the stack cannot find (node, Azurite, the emulator).</summary>
+    /// <summary>
+    /// Throws the clear error of the first thing the stack lacks: a platform it runs on, then the programs it
+    /// cannot find (Azurite, node, the emulator).
+    /// </summary>
     internal static void LocatePrograms()
     {
+        LocalPlatform.Current.EnsureSupported();
         AzuriteService.LocateMainScript();
         NodeLocator.Find();
-        BatchEmulatorService.LocateAssembly();
-        DotnetLocator.Find();
+        BatchEmulatorService.Define(BatchEmulatorService.LocateAssembly());
     }
 
     /// <summary>Azurite's blob endpoint (http://127.0.0.1:port), starting Azurite if it is not running.</summary>
