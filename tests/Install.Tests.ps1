@@ -35,6 +35,7 @@ BeforeAll {
         Set-Content -LiteralPath $file -Value $Script
         $info = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
         foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $info.ArgumentList.Add($argument) }
+        $info.Environment['NO_COLOR'] = '1'
         foreach ($name in $Environment.Keys) {
             if ($null -eq $Environment[$name]) { $null = $info.Environment.Remove($name) } else { $info.Environment[$name] = $Environment[$name] }
         }
@@ -51,7 +52,8 @@ BeforeAll {
         }
         $process.WaitForExit()
         $script:ChildExitCode = $process.ExitCode
-        @($stdout.Result -split "`r?`n") + @($stderr.Result -split "`r?`n") | Where-Object { $_ }
+        # Without terminal colour codes, which would also make the test report's XML invalid when quoted in a failure.
+        @($stdout.Result -split "`r?`n") + @($stderr.Result -split "`r?`n") | Where-Object { $_ } | ForEach-Object { $_ -replace "`e\[[0-9;?]*[A-Za-z]", '' }
     }
 
     function New-PathWithoutDotnet([string] $Directory) {
@@ -237,9 +239,9 @@ Import-Module BatchWords
 'module=' + (Get-Module BatchWords).ModuleBase
 'dotnet=' + [bool] (Get-Command dotnet -ErrorAction Ignore)
 'install1=' + (Install-BwLocalStack -Confirm:$false).Status
-$stamp = (Get-Item (Join-Path $env:BATCHWORDS_HOME 'azurite/node_modules/.package-lock.json')).LastWriteTimeUtc.Ticks
+$stamp = (Get-Item -Force (Join-Path $env:BATCHWORDS_HOME 'azurite/node_modules/.package-lock.json')).LastWriteTimeUtc.Ticks
 'install2=' + (Install-BwLocalStack).Status
-'unchanged=' + ($stamp -eq (Get-Item (Join-Path $env:BATCHWORDS_HOME 'azurite/node_modules/.package-lock.json')).LastWriteTimeUtc.Ticks)
+'unchanged=' + ($stamp -eq (Get-Item -Force (Join-Path $env:BATCHWORDS_HOME 'azurite/node_modules/.package-lock.json')).LastWriteTimeUtc.Ticks)
 try {
     Invoke-BwTutorial -Confirm:$false | ForEach-Object { 'result={0}|{1}|{2}' -f [IO.Path]::GetFileName($_.Input), $_.Succeeded, ($_.TopWords -join ', ') }
     $emulator = (Get-Content (Join-Path $env:BATCHWORDS_HOME 'local/batch-emulator.json') -Raw | ConvertFrom-Json).ProcessId
