@@ -38,7 +38,7 @@ BeforeAll {
         $folders = @{ (Join-Path $BwHome 'local/azurite-data') = 'azurite'; (Join-Path $BwHome 'local/batch-emulator-data') = 'batch-emulator' }
         foreach ($entry in Get-ChildItem /proc -Directory -ErrorAction Ignore | Where-Object Name -Match '^\d+$') {
             try { $arguments = [IO.File]::ReadAllText("$($entry.FullName)/cmdline") -split "`0" } catch { continue }
-            if (-not ($arguments -match 'azurite/dist/src/blob/main\.js|BatchWords\.Emulator\.dll')) { continue }
+            if (-not ($arguments -match 'azurite/dist/src/blob/main\.js|BatchWords\.Emulator(\.dll)?$')) { continue }
             foreach ($argument in $arguments) {
                 if ($folders.ContainsKey($argument) -and (Test-ProcessAlive ([int] $entry.Name))) {
                     [pscustomobject]@{ Service = $folders[$argument]; ProcessId = [int] $entry.Name }
