@@ -15,7 +15,8 @@
              in out/BatchWords: manifest, cmdlet DLL, formats, help, dependencies/ (Core + Azure SDK, loaded in
              their own AssemblyLoadContext), emulator/ (the local Batch service), payload/linux-x64/ (the
              worker), samples/.
-    Test     Build, then the xunit suites (Core, Emulator, Worker) and every Pester suite (tests/*.Tests.ps1,
+    Test     Build, then the xunit suites (Core, Emulator, Worker), Package (tests/Install.Tests.ps1 installs the
+             module from it) and every Pester suite (tests/*.Tests.ps1,
              one fresh pwsh each), results as XML under out/test-results, and one closing line that counts both.
     Demo     Build, then runs the tutorial on the local default and prints the result.
     Bench    Build, then the benchmarks in bench/, each side by side with its baseline.
