@@ -38,6 +38,7 @@
         'Wait-BwTask'
         'Get-BwTaskLog'
         'Invoke-BwTutorial'
+        'Install-BwLocalStack'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -46,11 +47,23 @@
     # BwInputFile's DefaultDisplayPropertySet: its read SAS URL never shows in a default display.
     TypesToProcess       = @('BatchWords.Types.ps1xml')
 
+    # Install-PSResource and the galleries read these. ProjectUri is the address BatchWords.PowerShell/ProjectLinks.cs
+    # names; each cmdlet's HelpUri (Get-Help -Online) is a section of the README there.
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Azure', 'Batch', 'Storage', 'Azurite', 'Emulator', 'HPC', 'Linux')
+            Tags         = @('Azure', 'Batch', 'AzureBatch', 'Storage', 'Azurite', 'Emulator', 'HPC', 'Linux', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/batchwords/BatchWords'
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: storage cmdlets, local stack.'
+            ReleaseNotes = @'
+0.1.0
+- The Azure Batch "top-N words" tutorial as cmdlets: containers, upload, pool, job and tasks, wait, download,
+  cleanup (Invoke-BwTutorial runs it all), against Azure (shared key, SAS, Microsoft Entra ID) or the local
+  default (Azurite and the BatchWords Batch emulator).
+- Installable from a PSResourceGet repository: Install-PSResource BatchWords, then Install-BwLocalStack once
+  (Node.js 20+ and npm) to install the pinned Azurite for the local default. The local Batch emulator ships
+  self-contained for linux-x64: no .NET SDK or ASP.NET Core runtime is needed.
+- The local default runs on linux-x64; elsewhere use Azure (Connect-BwAccount).
+'@
         }
     }
 }

@@ -17,12 +17,15 @@
              worker), samples/.
     Test     installs the node tools with the development ones (npm ci: @azure/batch, the official JS SDK the
              emulator's contract test runs), Build, then the xunit suites (Core, Emulator, Worker; the
-             Emulator's include tests/js-sdk/contract.mjs under node) and every Pester suite (tests/*.Tests.ps1,
-             one fresh pwsh each), results as XML under out/test-results, and one closing line that counts both.
+             Emulator's include tests/js-sdk/contract.mjs under node), Package (tests/Install.Tests.ps1 installs
+             the module from it) and every Pester suite (tests/*.Tests.ps1, one fresh pwsh each), results as XML
+             under out/test-results, and one closing line that counts both.
     Demo     Build, then runs the tutorial on the local default and prints the result.
     Bench    Build, then the benchmarks in bench/, each side by side with its baseline: the worker, the
-             tutorial, the scale row (-Scale 1k|10k|100k small files end to end) and the Spot preemption rehearsal; -Bench picks some.
-    Package  Build, then zips the module folder into out/.
+             tutorial, the scale row (-Scale 1k|10k|100k small files end to end) and the Spot preemption
+             rehearsal; -Bench picks some.
+    Package  Build, then publishes the module with Publish-PSResource into the file repository out/repository
+             (out/repository/BatchWords.<version>.nupkg), which Install-PSResource installs from.
     Clean    Removes out/ and every bin/ and obj/.
 
     Each task builds at most once per invocation: '-Task Build, Test' builds once.
@@ -98,6 +101,7 @@ $Staging = Join-Path $Out 'staging'
 $TestResults = Join-Path $Out 'test-results'
 $TestTools = Join-Path $Root 'tests/BatchWords.TestTools/BatchWords.TestTools.csproj'
 $script:Built = $false
+$script:Packaged = $false
 $script:TestSummary = $null
 
 function Write-Step([string] $Message) {
@@ -182,7 +186,9 @@ function Invoke-Build {
     $worker = Join-Path $Staging 'worker'
     Invoke-Tool 'dotnet' @('publish', 'src/BatchWords.Core', '-c', $Configuration, '--no-build', '-nologo', '-o', $core)
     Invoke-Tool 'dotnet' @('publish', 'BatchWords.PowerShell', '-c', $Configuration, '--no-build', '-nologo', '-o', $cmdlets)
-    Invoke-Tool 'dotnet' @('publish', 'src/BatchWords.Emulator', '-c', $Configuration, '--no-build', '-nologo', '-o', $emulator)
+    # The emulator self-contained for linux-x64 (the runtime and ASP.NET Core inside, trimmed): the module starts
+    # the executable directly, so the machine needs no .NET SDK or ASP.NET Core runtime (see README, Installing).
+    Invoke-Tool 'dotnet' @('publish', 'src/BatchWords.Emulator', '-c', $Configuration, '-r', 'linux-x64', '--self-contained', '-nologo', '-o', $emulator)
     # The worker is NativeAOT: one self-contained linux-x64 binary, no .NET needed on the node.
     Invoke-Tool 'dotnet' @('publish', 'src/BatchWords.Worker', '-c', $Configuration, '-r', 'linux-x64', '-nologo', '-o', $worker)
 
@@ -198,6 +204,9 @@ function Invoke-Build {
     Copy-Item (Join-Path $worker 'batchwords-worker') $payload
     if (-not $IsWindows) { chmod 755 (Join-Path $payload 'batchwords-worker') }
     Copy-Item (Join-Path $Root 'BatchWords.PowerShell/Samples') (Join-Path $ModuleDir 'samples') -Recurse
+    # What Install-BwLocalStack installs Azurite from (npm ci): the same pins the repository's build uses.
+    $localstack = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleDir 'localstack')
+    Copy-Item (Join-Path $Root 'package.json'), (Join-Path $Root 'package-lock.json') $localstack
     Build-Help
     $script:Built = $true
     Write-Step "Module ready: $ModuleDir"
@@ -236,6 +245,9 @@ function Invoke-Test {
     }
 
     if (-not $Filter -or $Tag -or $ExcludeTag -or $TestPath) {
+        # tests/Install.Tests.ps1 installs the module from the package, as a user would.
+        Invoke-Package
+        $env:BATCHWORDS_TEST_REPOSITORY = Join-Path $Out 'repository'
         foreach ($failure in @(Invoke-PesterSuites)) { $failures.Add($failure) }
     }
 
@@ -343,11 +355,34 @@ function Invoke-Bench {
 }
 
 function Invoke-Package {
+    if ($script:Packaged) { return }
+    # The module's .nupkg as PSResourceGet publishes it: Publish-PSResource into a file repository in
+    # out/repository, from which Install-PSResource installs it (tests/Install.Tests.ps1 does). Run in a child
+    # pwsh whose PSResourceGet settings (the repository list) live under out/, so the user's own registered
+    # repositories are neither read nor changed.
     Invoke-Build
     $version = (Import-PowerShellDataFile (Join-Path $Root 'BatchWords.psd1')).ModuleVersion
-    $zip = Join-Path $Out "BatchWords-$version.zip"
-    Compress-Archive -Path $ModuleDir -DestinationPath $zip -Force
-    Write-Step "Package: $zip ($([math]::Round((Get-Item $zip).Length / 1MB, 1)) MB)"
+    $repository = Join-Path $Out 'repository'
+    Reset-Directory $repository
+    $settings = Join-Path $Out 'psresourceget'
+    Reset-Directory $settings
+    Write-Step "Publishing BatchWords $version with Publish-PSResource to $repository"
+    $script = "Register-PSResourceRepository -Name BatchWordsBuild -Uri '$repository' -Trusted; " +
+        "Publish-PSResource -Path '$ModuleDir' -Repository BatchWordsBuild"
+    $pwsh = @(Get-PwshCommand)
+    $previous = $env:XDG_DATA_HOME
+    # PSResourceGet keeps its repository list in the local application data folder, which is XDG_DATA_HOME on Linux.
+    $env:XDG_DATA_HOME = $settings
+    try {
+        Invoke-Tool $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
+                "`$ErrorActionPreference = 'Stop'; $script"))
+    }
+    finally { $env:XDG_DATA_HOME = $previous }
+    $package = Join-Path $repository "BatchWords.$version.nupkg"
+    if (-not (Test-Path $package)) { throw "Publish-PSResource did not produce $package." }
+    Write-Step ("Package: {0} ({1:0.0} MB; the module folder is {2:0.0} MB)" -f $package, ((Get-Item $package).Length / 1MB),
+        ((Get-ChildItem $ModuleDir -Recurse -File | Measure-Object Length -Sum).Sum / 1MB))
+    $script:Packaged = $true
 }
 
 function Invoke-Clean {
@@ -361,7 +396,7 @@ function Invoke-Clean {
 $started = [Diagnostics.Stopwatch]::StartNew()
 foreach ($name in $Task) {
     switch ($name) {
-        'Clean' { Invoke-Clean; $script:Built = $false }
+        'Clean' { Invoke-Clean; $script:Built = $false; $script:Packaged = $false }
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }

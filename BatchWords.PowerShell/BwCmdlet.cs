@@ -145,7 +145,7 @@ public abstract class BwCmdlet : PSCmdlet
     protected void ThrowTerminatingError(BwException error) => ThrowTerminatingError(ToErrorRecord(error));
 
     /// <summary>Builds an ErrorRecord from a Core failure: id, category, target and recommended action.</summary>
-    protected static ErrorRecord ToErrorRecord(BwException error)
+    protected internal static ErrorRecord ToErrorRecord(BwException error)
     {
         var record = new ErrorRecord(error, error.ErrorId, ToCategory(error.Kind), error.Target);
         if (error.RecommendedAction is not null)
@@ -174,6 +174,8 @@ public abstract class BwCmdlet : PSCmdlet
         BwErrorKind.ReadError => ErrorCategory.ReadError,
         BwErrorKind.WriteError => ErrorCategory.WriteError,
         BwErrorKind.TaskFailed => ErrorCategory.InvalidResult,
+        BwErrorKind.NotInstalled => ErrorCategory.NotInstalled,
+        BwErrorKind.NotImplemented => ErrorCategory.NotImplemented,
         _ => ErrorCategory.NotSpecified,
     };
 }

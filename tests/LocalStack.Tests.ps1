@@ -38,7 +38,7 @@ BeforeAll {
         $folders = @{ (Join-Path $BwHome 'local/azurite-data') = 'azurite'; (Join-Path $BwHome 'local/batch-emulator-data') = 'batch-emulator' }
         foreach ($entry in Get-ChildItem /proc -Directory -ErrorAction Ignore | Where-Object Name -Match '^\d+$') {
             try { $arguments = [IO.File]::ReadAllText("$($entry.FullName)/cmdline") -split "`0" } catch { continue }
-            if (-not ($arguments -match 'azurite/dist/src/blob/main\.js|BatchWords\.Emulator\.dll')) { continue }
+            if (-not ($arguments -match 'azurite/dist/src/blob/main\.js|BatchWords\.Emulator(\.dll)?$')) { continue }
             foreach ($argument in $arguments) {
                 if ($folders.ContainsKey($argument) -and (Test-ProcessAlive ([int] $entry.Name))) {
                     [pscustomobject]@{ Service = $folders[$argument]; ProcessId = [int] $entry.Name }
@@ -205,10 +205,10 @@ Describe 'Local state heals: a damaged file never leaves a second instance' -Tag
 
     It 'a second emulator started by hand on the same data folder refuses to start, and the first keeps running' {
         $emulatorPid = Read-StatePid $TestHome.Path 'batch-emulator'
-        $dll = Join-Path (Split-Path (Get-TestModuleManifest)) 'emulator/BatchWords.Emulator.dll'
+        # The module's emulator is a self-contained executable, started directly as the module starts it.
+        $emulator = Join-Path (Split-Path (Get-TestModuleManifest)) 'emulator/BatchWords.Emulator'
         $env:BATCHWORDS_EMULATOR_KEY = [Convert]::ToBase64String([Security.Cryptography.RandomNumberGenerator]::GetBytes(32))
-        $dotnet = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { [Environment]::ProcessPath } else { (Get-Command dotnet).Source }
-        try { $output = & $dotnet $dll --account localbatch --data (Join-Path $TestHome.Path 'local/batch-emulator-data') 2>&1 }
+        try { $output = & $emulator --account localbatch --data (Join-Path $TestHome.Path 'local/batch-emulator-data') 2>&1 }
         finally { Remove-Item Env:BATCHWORDS_EMULATOR_KEY }
         $LASTEXITCODE | Should -Be 1
         "$output" | Should -Match 'in use by another emulator'

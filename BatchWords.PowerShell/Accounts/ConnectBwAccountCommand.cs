@@ -8,7 +8,8 @@ namespace BatchWords.PowerShell;
 /// Chooses the accounts the session works against: the Local backend (default; starts Azurite when this
 /// user has none running) or Azure accounts named by parameters. Makes the context current and emits it.
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "BwAccount", DefaultParameterSetName = LocalSet)]
+[Cmdlet(VerbsCommunications.Connect, "BwAccount", DefaultParameterSetName = LocalSet,
+    HelpUri = ProjectLinks.Project + "#local-and-azure")]
 [OutputType(typeof(BwContext))]
 public sealed class ConnectBwAccountCommand : BwCmdlet
 {

@@ -7,7 +7,8 @@ namespace BatchWords.PowerShell;
 /// Forgets the session's current context; with -StopLocalServices also stops this user's local services
 /// (Azurite) with SIGTERM, so their data is saved, and reports each.
 /// </summary>
-[Cmdlet(VerbsCommunications.Disconnect, "BwAccount", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommunications.Disconnect, "BwAccount", SupportsShouldProcess = true,
+    HelpUri = ProjectLinks.Project + "#local-and-azure")]
 [OutputType(typeof(LocalServiceStopResult))]
 public sealed class DisconnectBwAccountCommand : BwCmdlet
 {

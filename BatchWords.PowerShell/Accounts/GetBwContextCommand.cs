@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>The session's current context (set by Connect-BwAccount), or nothing when none is connected.</summary>
-[Cmdlet(VerbsCommon.Get, "BwContext")]
+[Cmdlet(VerbsCommon.Get, "BwContext",
+    HelpUri = ProjectLinks.Project + "#local-and-azure")]
 [OutputType(typeof(BwContext))]
 public sealed class GetBwContextCommand : BwCmdlet
 {

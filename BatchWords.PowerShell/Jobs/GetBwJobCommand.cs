@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Gets jobs with their task counts (active, running, completed, succeeded, failed).</summary>
-[Cmdlet(VerbsCommon.Get, "BwJob")]
+[Cmdlet(VerbsCommon.Get, "BwJob",
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwJob))]
 public sealed class GetBwJobCommand : BwCmdlet
 {

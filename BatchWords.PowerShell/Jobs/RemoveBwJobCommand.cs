@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Deletes jobs with their tasks and task files. Asks first unless -Force.</summary>
-[Cmdlet(VerbsCommon.Remove, "BwJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "BwJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(string))]
 public sealed class RemoveBwJobCommand : BwCmdlet
 {

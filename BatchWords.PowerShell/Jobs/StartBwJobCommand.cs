@@ -7,7 +7,8 @@ namespace BatchWords.PowerShell;
 /// downloads its input through the read SAS and uploads {stem}_OUTPUT{ext} to the output container
 /// through the task's output files. Emits one BwTask per task.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "BwJob", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Start, "BwJob", SupportsShouldProcess = true,
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwTask))]
 public sealed class StartBwJobCommand : BwCmdlet
 {

@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Gets pools with their node counts per state (idle, running, starttaskfailed...).</summary>
-[Cmdlet(VerbsCommon.Get, "BwPool")]
+[Cmdlet(VerbsCommon.Get, "BwPool",
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwPool))]
 public sealed class GetBwPoolCommand : BwCmdlet
 {

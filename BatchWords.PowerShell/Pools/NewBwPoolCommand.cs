@@ -6,7 +6,8 @@ namespace BatchWords.PowerShell;
 /// Creates a pool whose start task installs the worker into $AZ_BATCH_NODE_SHARED_DIR, or reuses a
 /// compatible pool with the same id (the tutorial re-run failed with PoolExists here).
 /// </summary>
-[Cmdlet(VerbsCommon.New, "BwPool", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "BwPool", SupportsShouldProcess = true,
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwPool))]
 public sealed class NewBwPoolCommand : BwCmdlet
 {

@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Deletes pools (their nodes and everything on them). Asks first unless -Force.</summary>
-[Cmdlet(VerbsCommon.Remove, "BwPool", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "BwPool", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(string))]
 public sealed class RemoveBwPoolCommand : BwCmdlet
 {

@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Creates blob containers if absent; an existing container is reported with Status Existing, not as an error.</summary>
-[Cmdlet(VerbsCommon.New, "BwContainer", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "BwContainer", SupportsShouldProcess = true,
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwContainer))]
 public sealed class NewBwContainerCommand : BwCmdlet
 {

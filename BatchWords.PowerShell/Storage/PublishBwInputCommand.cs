@@ -7,7 +7,8 @@ namespace BatchWords.PowerShell;
 /// file as it lands. Paths are collected over the whole pipeline and uploaded together at the end, so
 /// 'Get-ChildItem *.txt | Publish-BwInput' runs one bounded parallel upload rather than one file at a time.
 /// </summary>
-[Cmdlet(VerbsData.Publish, "BwInput", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Publish, "BwInput", SupportsShouldProcess = true, DefaultParameterSetName = PathSet,
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwInputFile))]
 public sealed class PublishBwInputCommand : BwCmdlet
 {

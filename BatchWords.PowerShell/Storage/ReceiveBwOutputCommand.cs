@@ -9,7 +9,8 @@ namespace BatchWords.PowerShell;
 /// the whole pipeline input has arrived: the upstream cmdlet (Publish-BwInput, Wait-BwTask) emits objects
 /// while it is still writing to the container, so listing it at the first object would miss the rest.
 /// </summary>
-[Cmdlet(VerbsCommunications.Receive, "BwOutput", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommunications.Receive, "BwOutput", SupportsShouldProcess = true,
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(FileInfo))]
 public sealed class ReceiveBwOutputCommand : BwCmdlet
 {

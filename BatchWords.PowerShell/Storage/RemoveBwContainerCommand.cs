@@ -8,7 +8,8 @@ namespace BatchWords.PowerShell;
 /// downloads from is not deleted without -Force: nodes that join or reboot later would fail their start task
 /// (the tutorial's own bug, azure-batch-samples#165).
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "BwContainer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "BwContainer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwContainer))]
 public sealed class RemoveBwContainerCommand : BwCmdlet
 {

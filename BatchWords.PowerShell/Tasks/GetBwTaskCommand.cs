@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Gets the tasks of a job (all, one, or those matching an OData filter).</summary>
-[Cmdlet(VerbsCommon.Get, "BwTask")]
+[Cmdlet(VerbsCommon.Get, "BwTask",
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwTask))]
 public sealed class GetBwTaskCommand : BwCmdlet
 {

@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Gets a task's stdout.txt or stderr.txt from its node, as text.</summary>
-[Cmdlet(VerbsCommon.Get, "BwTaskLog")]
+[Cmdlet(VerbsCommon.Get, "BwTaskLog",
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(string))]
 public sealed class GetBwTaskLogCommand : BwCmdlet
 {

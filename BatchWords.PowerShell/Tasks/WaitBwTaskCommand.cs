@@ -9,7 +9,8 @@ namespace BatchWords.PowerShell;
 /// the end of its stderr. At the timeout the cmdlet writes an error naming the unfinished tasks (WaitTimedOut),
 /// after the tasks that completed, and ends normally so 'Wait-BwTask | Receive-BwOutput' still downloads those.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Wait, "BwTask")]
+[Cmdlet(VerbsLifecycle.Wait, "BwTask",
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwTask))]
 public sealed class WaitBwTaskCommand : BwCmdlet
 {

@@ -11,7 +11,8 @@ namespace BatchWords.PowerShell;
 /// Remove-BwContainer, Remove-BwJob, Remove-BwPool), printing the original's milestones. Job and pool
 /// deletion go through ShouldProcess (-Confirm) instead of the original's yes/no prompts.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "BwTutorial", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Invoke, "BwTutorial", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    HelpUri = ProjectLinks.Project + "#quick-start")]
 [OutputType(typeof(BwTutorialResult))]
 public sealed class InvokeBwTutorialCommand : BwCmdlet
 {

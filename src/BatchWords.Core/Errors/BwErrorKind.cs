@@ -23,4 +23,8 @@ public enum BwErrorKind
     WriteError,
     /// <summary>A Batch task or start task ran and failed (non-zero exit code, failureInfo).</summary>
     TaskFailed,
+    /// <summary>A program the operation needs is not installed (Azurite, Node.js); the message says how to install it.</summary>
+    NotInstalled,
+    /// <summary>The operation is not available here (the Local backend on a platform it does not run on).</summary>
+    NotImplemented,
 }

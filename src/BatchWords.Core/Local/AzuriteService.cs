@@ -6,7 +6,6 @@ namespace BatchWords;
 internal static partial class AzuriteService
 {
     public const string Name = "azurite";
-    internal const string MainScriptRelativePath = "node_modules/azurite/dist/src/blob/main.js";
 
     /// <summary>What an Azurite blob process's command line contains (wherever the repo or module lives).</summary>
     internal const string CommandLineMarker = "azurite/dist/src/blob/main.js";
@@ -45,28 +44,6 @@ internal static partial class AzuriteService
         accountKey => new Dictionary<string, string> { [AccountsVariable] = $"{AccountName}:{accountKey}" },
         Identity);
 
-    /// <summary>
-    /// Azurite's blob main.js: $BATCHWORDS_AZURITE, else node_modules/azurite found by walking up from this
-    /// assembly (the built module lives in &lt;repo&gt;/out/BatchWords, the repo root holds node_modules).
-    /// </summary>
-    public static string LocateMainScript(string? startDirectory = null)
-    {
-        var configured = Environment.GetEnvironmentVariable("BATCHWORDS_AZURITE");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            if (File.Exists(configured)) return Path.GetFullPath(configured);
-            throw new BwException(BwErrorKind.ObjectNotFound, "AzuriteNotFound",
-                $"BATCHWORDS_AZURITE points to '{configured}', which does not exist.", configured,
-                "Set BATCHWORDS_AZURITE to the path of node_modules/azurite/dist/src/blob/main.js, or unset it.");
-        }
-        var start = startDirectory ?? Path.GetDirectoryName(typeof(AzuriteService).Assembly.Location) ?? AppContext.BaseDirectory;
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, MainScriptRelativePath);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new BwException(BwErrorKind.ObjectNotFound, "AzuriteNotFound",
-            $"Azurite is not installed: no {MainScriptRelativePath} above '{start}'.", start,
-            "In a clone of the repository, run the build (dotnet tool restore, then dotnet pwsh ./build.ps1 -Task Build, which runs npm ci), or set BATCHWORDS_AZURITE to Azurite's blob main.js.");
-    }
+    /// <summary>Azurite's blob main.js, found where users install it (see <see cref="AzuriteLocator"/>).</summary>
+    public static string LocateMainScript(string? startDirectory = null) => AzuriteLocator.ForCurrentProcess(startDirectory).Locate();
 }

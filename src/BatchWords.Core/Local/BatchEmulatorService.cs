@@ -17,8 +17,18 @@ internal static partial class BatchEmulatorService
 
     internal const string AssemblyFileName = "BatchWords.Emulator.dll";
 
-    /// <summary>What the emulator's command line contains, to tell it from an unrelated process that reused its pid.</summary>
-    internal const string CommandLineMarker = AssemblyFileName;
+    /// <summary>
+    /// The emulator published self-contained for linux-x64 (see build.ps1): started directly, so the machine
+    /// needs neither dotnet nor the ASP.NET Core runtime. A bare assembly (BATCHWORDS_EMULATOR pointing to a
+    /// framework-dependent build) still runs with dotnet.
+    /// </summary>
+    internal const string ExecutableFileName = "BatchWords.Emulator";
+
+    /// <summary>
+    /// What the emulator's command line contains, to tell it from an unrelated process that reused its pid: the
+    /// executable's name, which the assembly's name also contains.
+    /// </summary>
+    internal const string CommandLineMarker = ExecutableFileName;
 
     /// <summary>The environment variable the emulator reads its account key from.</summary>
     internal const string KeyVariable = "BATCHWORDS_EMULATOR_KEY";
@@ -41,13 +51,37 @@ internal static partial class BatchEmulatorService
     [GeneratedRegex(@"BatchWords emulator listening on (http\S+)")]
     private static partial Regex ReadyLine();
 
-    public static LocalServiceDefinition Define(string emulatorAssembly) => new(
-        Name,
-        DotnetLocator.Find(),
-        dataDirectory => new List<string> { emulatorAssembly, "--account", AccountName, "--data", dataDirectory },
-        ReadyLine(),
-        Environment,
-        Identity);
+    public static LocalServiceDefinition Define(string emulatorProgram)
+    {
+        var runsOnDotnet = emulatorProgram.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        if (!runsOnDotnet) EnsureExecutable(emulatorProgram);
+        return new(
+            Name,
+            runsOnDotnet ? DotnetLocator.Find() : emulatorProgram,
+            dataDirectory => (runsOnDotnet ? new List<string> { emulatorProgram } : new List<string>())
+                .Concat(new[] { "--account", AccountName, "--data", dataDirectory }).ToList(),
+            ReadyLine(),
+            Environment,
+            Identity);
+    }
+
+    /// <summary>
+    /// NuGet packages keep no Unix file modes: after Install-PSResource the executable comes without its execute
+    /// bit, so it is given one (to the user who installed it) before the first start.
+    /// </summary>
+    private static void EnsureExecutable(string program)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var mode = File.GetUnixFileMode(program);
+        if ((mode & UnixFileMode.UserExecute) != 0) return;
+        try { File.SetUnixFileMode(program, mode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute); }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new BwException(BwErrorKind.PermissionDenied, "EmulatorNotExecutable",
+                $"The BatchWords Batch emulator '{program}' is not executable, and this user cannot make it so: {e.Message}", program,
+                $"Ask the module's owner to run: chmod a+x '{program}' (or install the module for yourself: Install-PSResource BatchWords -Scope CurrentUser).");
+        }
+    }
 
     /// <summary>The key, and the fault mode and transient-state stay when this process has them set (tests), and nothing else of ours.</summary>
     private static Dictionary<string, string> Environment(string accountKey)
@@ -59,7 +93,8 @@ internal static partial class BatchEmulatorService
     }
 
     /// <summary>
-    /// The emulator's assembly: $BATCHWORDS_EMULATOR, else emulator/ of the built module, found by walking up
+    /// The emulator's program (its self-contained executable, else its assembly): $BATCHWORDS_EMULATOR, else
+    /// emulator/ of the built module, found by walking up
     /// from this assembly (the module has Core in dependencies/ and the emulator in emulator/; a development
     /// build keeps the module in &lt;repo&gt;/out/BatchWords).
     /// </summary>
@@ -77,12 +112,9 @@ internal static partial class BatchEmulatorService
         }
         var start = startDirectory ?? Path.GetDirectoryName(typeof(BatchEmulatorService).Assembly.Location) ?? AppContext.BaseDirectory;
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            var inModule = Path.Combine(dir.FullName, "emulator", AssemblyFileName);
-            if (File.Exists(inModule)) return inModule;
-            var inBuild = Path.Combine(dir.FullName, "out", "BatchWords", "emulator", AssemblyFileName);
-            if (File.Exists(inBuild)) return inBuild;
-        }
+            foreach (var folder in new[] { Path.Combine(dir.FullName, "emulator"), Path.Combine(dir.FullName, "out", "BatchWords", "emulator") })
+                foreach (var file in new[] { ExecutableFileName, AssemblyFileName })
+                    if (File.Exists(Path.Combine(folder, file))) return Path.Combine(folder, file);
         throw new BwException(BwErrorKind.ObjectNotFound, "EmulatorNotFound",
             $"The BatchWords Batch emulator ({AssemblyFileName}) was not found next to the module (searched up from '{start}').", start,
             "Build the module (dotnet tool restore, then dotnet pwsh ./build.ps1 -Task Build), or set BATCHWORDS_EMULATOR to a built emulator.");

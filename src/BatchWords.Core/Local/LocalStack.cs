@@ -31,21 +31,19 @@ public sealed class LocalStack
     /// The plain stack in $BATCHWORDS_HOME/local, the Entra ID stack beside it in local-entra: separate key files,
     /// data, state, certificates and services, so both run at once without sharing anything.
     /// </summary>
-    public static string DefaultStateDirectory(bool useEntraId)
-    {
-        var home = Environment.GetEnvironmentVariable("BATCHWORDS_HOME");
-        if (string.IsNullOrEmpty(home))
-            home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".batchwords");
-        return Path.Combine(home, useEntraId ? "local-entra" : "local");
-    }
+    public static string DefaultStateDirectory(bool useEntraId) =>
+        Path.Combine(LocalStackInstallation.DefaultHome(), useEntraId ? "local-entra" : "local");
 
-    /// <summary>Throws the clear "not installed" error of the first program the stack cannot find (node, Azurite, the emulator).</summary>
+    /// <summary>
+    /// Throws the clear error of the first thing the stack lacks: a platform it runs on, then the programs it
+    /// cannot find (Azurite, node, the emulator).
+    /// </summary>
     internal static void LocatePrograms()
     {
+        LocalPlatform.Current.EnsureSupported();
         AzuriteService.LocateMainScript();
         NodeLocator.Find();
-        BatchEmulatorService.LocateAssembly();
-        DotnetLocator.Find();
+        BatchEmulatorService.Define(BatchEmulatorService.LocateAssembly());
     }
 
     /// <summary>Azurite's blob endpoint (http://127.0.0.1:port), starting Azurite if it is not running.</summary>

@@ -138,11 +138,5 @@ public sealed class LocalStackTests : IDisposable
         Assert.False(Directory.Exists(_home.Combine("local", "batch-emulator-data")));
     }
 
-    [Fact]
-    public void A_missing_azurite_is_a_clear_error_telling_to_run_the_build()
-    {
-        var error = Assert.Throws<BwException>(() => AzuriteService.LocateMainScript("/"));
-        Assert.Equal("AzuriteNotFound", error.ErrorId);
-        Assert.Contains("build.ps1", error.RecommendedAction);
-    }
+    // Where Azurite is looked for, and the error when it is nowhere: AzuriteLocatorTests.
 }
