@@ -51,6 +51,7 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
     [Parameter(ParameterSetName = SharedKeySet)]
     [Parameter(ParameterSetName = SasTokenSet)]
     [Parameter(ParameterSetName = EntraIdSet)]
+    [PSDefaultValue(Help = "https://{account}.blob.core.windows.net")]
     public Uri? BlobEndpoint { get; set; }
 
     [Parameter(ParameterSetName = SharedKeySet)]
@@ -63,6 +64,7 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
     [Parameter(ParameterSetName = SasTokenSet)]
     [Parameter(ParameterSetName = ConnectionStringSet)]
     [Parameter(ParameterSetName = EntraIdSet)]
+    [PSDefaultValue(Help = "The first label of -BatchAccountUrl")]
     public string? BatchAccountName { get; set; }
 
     [Parameter(ParameterSetName = SharedKeySet)]

@@ -33,6 +33,7 @@ public sealed class NewBwPoolCommand : BwCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [PSDefaultValue(Help = "The bundled worker")]
     public string? Program { get; set; }
 
     [Parameter]
