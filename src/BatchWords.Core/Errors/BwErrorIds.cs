@@ -54,6 +54,7 @@ public static class BwErrorIds
     public const string InvalidThrottleLimit = nameof(InvalidThrottleLimit);
     public const string MissingDestination = nameof(MissingDestination);
     public const string OutputBlobNotFound = nameof(OutputBlobNotFound);
+    public const string OutputFileExists = nameof(OutputFileExists);
     public const string OutputPathIsDirectory = nameof(OutputPathIsDirectory);
     public const string UnsafeBlobName = nameof(UnsafeBlobName);
     public const string StorageRequestFailed = nameof(StorageRequestFailed);

@@ -7,8 +7,8 @@ namespace BatchWords;
 /// </summary>
 public static class WaitProgressText
 {
-    /// <summary>Longest activity text: with the brackets around the bar, it leaves the status about 40 columns at 80.</summary>
-    public const int MaxActivityLength = 36;
+    /// <summary>Longest activity text: with the brackets around the bar, it leaves the status 45 columns at 80.</summary>
+    public const int MaxActivityLength = 32;
 
     public static string Activity(string jobId)
     {
@@ -16,9 +16,12 @@ public static class WaitProgressText
         return text.Length <= MaxActivityLength ? text : text[..(MaxActivityLength - 3)] + "...";
     }
 
-    /// <summary>"19:58 left, 3/10 done, 1 failed, 2 running": the countdown first, then what completed.</summary>
+    /// <summary>
+    /// "19:58 left, 3/10 done, 1 failed": the countdown first, then what completed and how much of it failed (the
+    /// running and waiting counts are Get-BwJob's; a 10,000-task job over a day still fits 80 columns).
+    /// </summary>
     public static string Status(WaitProgress progress, TimeSpan elapsed, TimeSpan timeout)
-        => $"{TimeLeft(elapsed, timeout)} left, {progress.Completed}/{progress.Total} done, {progress.Failed} failed, {progress.Running} running";
+        => $"{TimeLeft(elapsed, timeout)} left, {progress.Completed}/{progress.Total} done, {progress.Failed} failed";
 
     /// <summary>The time left as m:ss, or h:mm:ss from an hour on; never negative.</summary>
     public static string TimeLeft(TimeSpan elapsed, TimeSpan timeout)
