@@ -91,7 +91,8 @@ Describe 'The storage views' -Tag 'Integration' {
         Get-HeaderColumns $result 'Name' | Should -Be @('Name', 'Status', 'Uri')
         @($lines | Where-Object { $_ -match "^$container\s+Existing\s+http" }).Count | Should -Be 1
         Get-HeaderColumns $result 'BlobName' | Should -Be @('BlobName', 'Status', 'Length', 'Container', 'Path')
-        $rowPattern = "^taskdata1\.txt\s+Uploaded\s+\d+\s+$container\s+(?<path>\S+)$"
+        # The 24-character container name is cut to its 18-column width (with an ellipsis).
+        $rowPattern = "^taskdata1\.txt\s+Uploaded\s+\d+\s+$($container.Substring(0, 17))… (?<path>\S+)$"
         $row = @($lines | Where-Object { $_ -match $rowPattern })
         $row.Count | Should -Be 1
         $null = $row[0] -match $rowPattern
