@@ -586,7 +586,9 @@ Describe 'Wait-BwTask' -Tag 'Integration', 'Slow' {
         $run = Invoke-ScriptedHost -Script 'param($Tasks) $Tasks | Wait-BwTask -Verbose -ErrorAction SilentlyContinue' -Parameters @{ Tasks = $tasks }
 
         $run.Output.Count | Should -Be 3
+        # "Waiting for job <id>", the id cut with '...' past 32 characters so the countdown keeps its room at 80 columns.
         $activity = "Waiting for job $job"
+        if ($activity.Length -gt 32) { $activity = $activity.Substring(0, 29) + '...' }
         $progress = @($run.Progress | Where-Object Activity -EQ $activity)
         $progress | Should -Not -BeNullOrEmpty
         $progress[-1].RecordType | Should -Be 'Completed'
