@@ -19,6 +19,7 @@
         'Disconnect-BwAccount'
         'Get-BwContext'
         'New-BwContainer'
+        'Get-BwContainer'
         'Publish-BwInput'
         'Receive-BwOutput'
         'Remove-BwContainer'

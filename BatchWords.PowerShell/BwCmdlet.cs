@@ -15,6 +15,7 @@ public abstract class BwCmdlet : PSCmdlet
 
     /// <summary>The accounts to work against. Defaults to the session's current context (Connect-BwAccount).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [PSDefaultValue(Help = "The session's current context (Connect-BwAccount), else the Local backend")]
     public BwContext? Context { get; set; }
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>

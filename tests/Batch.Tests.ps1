@@ -313,7 +313,7 @@ Describe 'Get-BwPool' -Tag 'Integration' {
         Get-BwPool -Id $missing -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
 
         $problems.Count | Should -Be 1
-        $problems[0].FullyQualifiedErrorId | Should -Be 'BatchPoolNotFound,BatchWords.PowerShell.GetBwPoolCommand'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'PoolNotFound,BatchWords.PowerShell.GetBwPoolCommand'
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($problems[0].TargetObject)" | Should -Be $missing
     }
@@ -484,11 +484,11 @@ Describe 'Start-BwJob, Get-BwJob and Get-BwTask' -Tag 'Integration', 'Slow' {
         Get-BwTask -JobId $missing -ErrorVariable taskErrors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
 
         $jobErrors.Count | Should -Be 1
-        $jobErrors[0].FullyQualifiedErrorId | Should -Be 'BatchJobNotFound,BatchWords.PowerShell.GetBwJobCommand'
+        $jobErrors[0].FullyQualifiedErrorId | Should -Be 'JobNotFound,BatchWords.PowerShell.GetBwJobCommand'
         $jobErrors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($jobErrors[0].TargetObject)" | Should -Be $missing
         $taskErrors.Count | Should -Be 1
-        $taskErrors[0].FullyQualifiedErrorId | Should -Be 'BatchJobNotFound,BatchWords.PowerShell.GetBwTaskCommand'
+        $taskErrors[0].FullyQualifiedErrorId | Should -Be 'JobNotFound,BatchWords.PowerShell.GetBwTaskCommand'
         $taskErrors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($taskErrors[0].TargetObject)" | Should -Be $missing
     }
@@ -586,14 +586,22 @@ Describe 'Wait-BwTask' -Tag 'Integration', 'Slow' {
         $run = Invoke-ScriptedHost -Script 'param($Tasks) $Tasks | Wait-BwTask -Verbose -ErrorAction SilentlyContinue' -Parameters @{ Tasks = $tasks }
 
         $run.Output.Count | Should -Be 3
-        $activity = "Waiting for the tasks of job '$job'"
+        # "Waiting for job <id>", the id cut with '...' past 32 characters so the countdown keeps its room at 80 columns.
+        $activity = "Waiting for job $job"
+        if ($activity.Length -gt 32) { $activity = $activity.Substring(0, 29) + '...' }
         $progress = @($run.Progress | Where-Object Activity -EQ $activity)
         $progress | Should -Not -BeNullOrEmpty
         $progress[-1].RecordType | Should -Be 'Completed'
         $processing = @($progress | Where-Object RecordType -EQ 'Processing')
-        $processing[-1].StatusDescription | Should -BeLikeExactly '2 succeeded, 1 failed, 0 running, 0 waiting (of 3); *'
+        $processing[-1].StatusDescription | Should -Match '^\d+:\d\d left, 3/3 done, 1 failed$'
         $processing[-1].PercentComplete | Should -Be 100
-        $processing | ForEach-Object { $_.StatusDescription | Should -Match '^\d succeeded, \d failed, \d running, \d waiting \(of 3\); \d\d:\d\d:\d\d of 00:20:00$' }
+        # The countdown comes first: it is what an 80-column minimal progress view would otherwise cut.
+        $processing | ForEach-Object {
+            $_.StatusDescription | Should -Match '^(19|20):\d\d left, \d/3 done, \d failed$'
+            # pwsh's minimal view, "activity [status]", fits an 80-column terminal with the countdown in it.
+            ('{0} [{1}]' -f $_.Activity, $_.StatusDescription).Length | Should -BeLessOrEqual 80
+            $_.SecondsRemaining | Should -BeGreaterThan 1100
+        }
         # The host shows the same progress a console would.
         @($run.HostProgress | Where-Object Activity -EQ $activity).Count | Should -Be $progress.Count
 
@@ -736,7 +744,7 @@ Describe 'Get-BwTaskLog' -Tag 'Integration' {
         $waiting[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
         $waiting[0].ErrorDetails.RecommendedAction | Should -BeLike '*Wait-BwTask*'
         $missing.Count | Should -Be 1
-        $missing[0].FullyQualifiedErrorId | Should -Be 'BatchTaskNotFound,BatchWords.PowerShell.GetBwTaskLogCommand'
+        $missing[0].FullyQualifiedErrorId | Should -Be 'TaskNotFound,BatchWords.PowerShell.GetBwTaskLogCommand'
         $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($missing[0].TargetObject)" | Should -Be 'nosuchtask'
     }
@@ -902,11 +910,11 @@ Describe 'Remove-BwJob and Remove-BwPool' -Tag 'Integration', 'Slow' {
         Remove-BwPool $pool -Force -ErrorVariable poolErrors -ErrorAction SilentlyContinue
 
         $jobErrors.Count | Should -Be 1
-        $jobErrors[0].FullyQualifiedErrorId | Should -Be 'BatchJobNotFound,BatchWords.PowerShell.RemoveBwJobCommand'
+        $jobErrors[0].FullyQualifiedErrorId | Should -Be 'JobNotFound,BatchWords.PowerShell.RemoveBwJobCommand'
         $jobErrors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($jobErrors[0].TargetObject)" | Should -Be $job
         $poolErrors.Count | Should -Be 1
-        $poolErrors[0].FullyQualifiedErrorId | Should -Be 'BatchPoolNotFound,BatchWords.PowerShell.RemoveBwPoolCommand'
+        $poolErrors[0].FullyQualifiedErrorId | Should -Be 'PoolNotFound,BatchWords.PowerShell.RemoveBwPoolCommand'
         $poolErrors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($poolErrors[0].TargetObject)" | Should -Be $pool
     }

@@ -1,7 +1,7 @@
 #Requires -Version 7.4
 <#
     Pester 5 suite: the Batch format views (BatchWords.Batch.Format.ps1xml: BwPool, BwJob, BwTask,
-    BwTutorialResult) as Out-Default renders them to a console host (Invoke-ScriptedHost -ToHost, 160 columns):
+    BwTutorialResult) as Out-Default renders them to a console host (Invoke-ScriptedHost -ToHost) at 80 and 120 columns:
     no error, the columns, a row per object with the values a user reads, and no SAS or key text. Runs against
     the local stack; the tasks run tests/fake-worker.sh, except the tutorial's, which run the bundled worker.
 #>
@@ -36,6 +36,11 @@ BeforeAll {
         $header = $Run.HostLines | ForEach-Object Text | Where-Object { $_.StartsWith("$FirstColumn ") } | Select-Object -First 1
         if (-not $header) { throw "No table header starting with '$FirstColumn':`n$(Get-HostText $Run)" }
         -split $header
+    }
+
+    function Assert-FitsWidth($Run, [int] $Width) {
+        # No line of the rendering is wider than the terminal: a wider header would wrap.
+        $Run.HostLines | ForEach-Object { $_.Text.TrimEnd().Length | Should -BeLessOrEqual $Width -Because "'$($_.Text)' must fit $Width columns" }
     }
 
     function Get-TableRow($Run, [string] $Pattern) { @($Run.HostLines | ForEach-Object Text | Where-Object { $_ -match $Pattern }) }
@@ -73,21 +78,27 @@ Describe 'The BwPool, BwJob and BwTask views' -Tag 'Integration' {
         Get-TableRow $run "^$Pool\s+active\s+steady\s+1/1\s+0/0\s+1\s+standard_d2s_v3\s+idle=1\s+Existing$" | Should -HaveCount 1
     }
 
-    It 'renders a job as a table row with its task counts' {
-        $run = Invoke-ScriptedHost -Script 'param($Id) Get-BwJob -Id $Id' -Parameters @{ Id = $Job } -ToHost
+    It 'renders a job at <Width> columns as a table row with every task count' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+        $run = Invoke-ScriptedHost -Script 'param($Id) Get-BwJob -Id $Id' -Parameters @{ Id = $Job } -ToHost -Width $Width
 
         Assert-CleanRendering $run
-        Get-TableHeader $run 'Id' | Should -Be @('Id', 'State', 'PoolId', 'Active', 'Running', 'Succeeded', 'Failed')
-        Get-TableRow $run "^$Job\s+active\s+$Pool\s+0\s+0\s+1\s+1$" | Should -HaveCount 1
+        Assert-FitsWidth $run $Width
+        Get-TableHeader $run 'Id' | Should -Be @('Id', 'State', 'Active', 'Running', 'Succeeded', 'Failed', 'PoolId')
+        # The pool comes last and takes what is left: cut at 80 columns, whole at 120.
+        $pool = if ($Width -eq 80) { "$([regex]::Escape($Pool.Substring(0, 5)))\S*…" } else { [regex]::Escape($Pool) }
+        Get-TableRow $run "^$Job\s+active\s+0\s+0\s+1\s+1 $pool$" | Should -HaveCount 1
     }
 
-    It 'renders tasks as table rows with their result, exit code, input and output, and no SAS' {
-        $run = Invoke-ScriptedHost -Script 'param($Id) Get-BwTask -JobId $Id' -Parameters @{ Id = $Job } -ToHost
+    It 'renders tasks at <Width> columns as table rows with their result, exit code, input and output, and no SAS' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+        $run = Invoke-ScriptedHost -Script 'param($Id) Get-BwTask -JobId $Id' -Parameters @{ Id = $Job } -ToHost -Width $Width
 
         Assert-CleanRendering $run
+        Assert-FitsWidth $run $Width
         Get-TableHeader $run 'JobId' | Should -Be @('JobId', 'TaskId', 'State', 'Result', 'ExitCode', 'Input', 'Output')
-        Get-TableRow $run "^$Job\s+topNtask0\s+completed\s+failure\s+3\s+no\.txt\s+$Out/no_OUTPUT\.txt$" | Should -HaveCount 1
-        Get-TableRow $run "^$Job\s+topNtask1\s+completed\s+success\s+0\s+ok\.txt\s+$Out/ok_OUTPUT\.txt$" | Should -HaveCount 1
+        # The output comes last and takes what is left: cut at 80 columns, whole at 120.
+        $no, $ok = if ($Width -eq 80) { "$($Out.Substring(0, 4))\S*…", "$($Out.Substring(0, 4))\S*…" } else { "$Out/no_OUTPUT\.txt", "$Out/ok_OUTPUT\.txt" }
+        Get-TableRow $run "^$Job\s+topNtask0\s+completed\s+failure\s+3\s+no\.txt\s+$no$" | Should -HaveCount 1
+        Get-TableRow $run "^$Job\s+topNtask1\s+completed\s+success\s+0\s+ok\.txt\s+$ok$" | Should -HaveCount 1
     }
 }
 
@@ -106,12 +117,15 @@ Describe 'The BwTutorialResult view' -Tag 'Integration', 'Slow' {
     It 'renders tutorial results as a table of top words' {
         $results = Invoke-BwTutorial -Path (Join-Path $TutorialData '*.txt') -PoolId $Pool -JobId $Job -Destination (Join-Path $TestDrive 'out') 6>$null
 
-        $run = Invoke-ScriptedHost -Script 'param($Results) $Results' -Parameters @{ Results = @($results) } -ToHost
+        foreach ($width in 80, 120) {
+            $run = Invoke-ScriptedHost -Script 'param($Results) $Results' -Parameters @{ Results = @($results) } -ToHost -Width $width
 
-        Assert-CleanRendering $run
-        Get-TableHeader $run 'TaskId' | Should -Be @('TaskId', 'Input', 'Succeeded', 'ExitCode', 'TopWords')
-        Get-TableRow $run '^topNtask0\s+taskdata1\.txt\s+True\s+0\s+to 18, and 17, you 14$' | Should -HaveCount 1
-        Get-TableRow $run '^topNtask1\s+taskdata2\.txt\s+True\s+0\s+Storage 11, for 8, data 7$' | Should -HaveCount 1
-        Get-TableRow $run '^topNtask2\s+taskdata3\.txt\s+True\s+0\s+the 10, of 8, and 6$' | Should -HaveCount 1
+            Assert-CleanRendering $run
+            Assert-FitsWidth $run $width
+            Get-TableHeader $run 'TaskId' | Should -Be @('TaskId', 'Input', 'Succeeded', 'ExitCode', 'TopWords')
+            Get-TableRow $run '^topNtask0\s+taskdata1\.txt\s+True\s+0\s+to 18, and 17, you 14$' | Should -HaveCount 1
+            Get-TableRow $run '^topNtask1\s+taskdata2\.txt\s+True\s+0\s+Storage 11, for 8, data 7$' | Should -HaveCount 1
+            Get-TableRow $run '^topNtask2\s+taskdata3\.txt\s+True\s+0\s+the 10, of 8, and 6$' | Should -HaveCount 1
+        }
     }
 }

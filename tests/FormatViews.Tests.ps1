@@ -67,9 +67,41 @@ Describe 'The storage views' -Tag 'Integration' {
         $result = Invoke-ScriptedHost -ToHost -Script 'param($Data, $Container) Get-ChildItem $Data -Filter *.txt | Publish-BwInput -Container $Container' -Parameters @{ Data = $TutorialData; Container = $container }
 
         $result.Errors | Should -BeNullOrEmpty
-        Get-HeaderColumns $result 'BlobName' | Should -Be @('BlobName', 'Status', 'Length', 'Container', 'SasExpiresOn', 'Path')
+        Get-HeaderColumns $result 'BlobName' | Should -Be @('BlobName', 'Status', 'Length', 'Container', 'Path')
         @($result.HostLines.Text | Where-Object { $_ -match '^taskdata\d\.txt\s+Uploaded\s+\d+ ' }).Count | Should -Be 3
         Get-HostText $result | Should -Not -Match $SecretMarkers
+    }
+
+    It 'fits BwContainer and BwInputFile into <Width> columns with every column' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+        # 80 columns is the default of many terminals and of Azure Cloud Shell: no header may wrap or lose a column.
+        $container = New-TestContainerName 'fmtw'
+        $null = New-BwContainer $container
+        # A short folder (TestDrive's path alone is 41 characters), so the whole path fits the room at 120.
+        $data = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) (New-TestId 'bw' 6))
+        Copy-Item (Join-Path $TutorialData 'taskdata1.txt') $data
+
+        $result = Invoke-ScriptedHost -ToHost -Width $Width -Script '
+            param($Data, $Container)
+            Get-BwContainer $Container | Out-Default
+            Get-ChildItem $Data -Filter *.txt | Publish-BwInput -Container $Container' -Parameters @{ Data = "$data"; Container = $container }
+
+        $result.Errors | Should -BeNullOrEmpty
+        $lines = @($result.HostLines.Text | ForEach-Object { $_.TrimEnd() })
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual $Width -Because "'$_' is wider than $Width columns" }
+        Get-HeaderColumns $result 'Name' | Should -Be @('Name', 'Status', 'Uri')
+        @($lines | Where-Object { $_ -match "^$container\s+Existing\s+http" }).Count | Should -Be 1
+        Get-HeaderColumns $result 'BlobName' | Should -Be @('BlobName', 'Status', 'Length', 'Container', 'Path')
+        # The 24-character container name is cut to its 18-column width (with an ellipsis).
+        $rowPattern = "^taskdata1\.txt\s+Uploaded\s+\d+\s+$($container.Substring(0, 17))… (?<path>\S+)$"
+        $row = @($lines | Where-Object { $_ -match $rowPattern })
+        $row.Count | Should -Be 1
+        $null = $row[0] -match $rowPattern
+        $path = Join-Path $data 'taskdata1.txt'
+        # The path column takes what is left: cut with an ellipsis at 80, whole at 120.
+        if ($Width -eq 120) { $Matches.path | Should -Be $path }
+        else { $Matches.path | Should -Match '^/.+…$'; $path.StartsWith($Matches.path.TrimEnd('…')) | Should -BeTrue }
+        Get-HostText $result | Should -Not -Match $SecretMarkers
+        Remove-Item -LiteralPath $data -Recurse -Force
     }
 
     It 'renders BwInputFile after another type as a list, still without the SAS URL' {
@@ -100,12 +132,21 @@ Describe 'The context views' -Tag 'Integration' {
         (Get-HostText $result).Contains($DevKey) | Should -BeFalse
     }
 
-    It 'renders LocalServiceStopResult as a table of Name, ProcessId and Status' {
+    It 'renders BwContext at <Width> columns with every label' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+        $result = Invoke-ScriptedHost -ToHost -Width $Width -Script 'Get-BwContext'
+
+        $result.Errors | Should -BeNullOrEmpty
+        $labels = @($result.HostLines.Text | Where-Object { $_ -match '^\w+\s+: ' } | ForEach-Object { $_.Split(':')[0].Trim() })
+        $labels | Should -Be @('Backend', 'StorageAccountName', 'BlobEndpoint', 'StorageAuthentication', 'BatchAccountName', 'BatchEndpoint', 'BatchAuthentication')
+        $result.HostLines.Text | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $Width }
+    }
+
+    It 'renders LocalServiceStopResult at <Width> columns as a table of Name, ProcessId and Status' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
         # Under a BATCHWORDS_HOME of its own, so the suite's Azurite is not the one stopped.
         $azurite = (Get-Content -Raw (Join-Path $env:BATCHWORDS_HOME 'local/azurite.json') | ConvertFrom-Json).ProcessId
         $suiteHome = $env:BATCHWORDS_HOME
         $env:BATCHWORDS_HOME = (New-Item -ItemType Directory -Path (Join-Path $TestDrive (New-TestId 'stop-home'))).FullName
-        try { $result = Invoke-ScriptedHost -ToHost -NoConnect -Script 'Disconnect-BwAccount -StopLocalServices' }
+        try { $result = Invoke-ScriptedHost -ToHost -NoConnect -Width $Width -Script 'Disconnect-BwAccount -StopLocalServices' }
         finally { $env:BATCHWORDS_HOME = $suiteHome }
 
         $result.Errors | Should -BeNullOrEmpty

@@ -184,10 +184,101 @@ Describe 'Exported cmdlet <_>' -Tag 'Unit' -ForEach $ExportedCmdlets {
         }
     }
 
-    It 'has at least two examples, each with code' {
+    It 'has at least two examples, each with code and an explanation' {
         $examples = @($Help.examples.example)
         $examples.Count | Should -BeGreaterOrEqual 2
-        foreach ($example in $examples) { "$($example.code)".Trim() | Should -Not -BeNullOrEmpty -Because "$($example.title) needs code" }
+        foreach ($example in $examples) {
+            "$($example.code)".Trim() | Should -Not -BeNullOrEmpty -Because "$($example.title) needs code"
+            ($example.remarks.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty -Because "$($example.title) needs a paragraph that explains it"
+        }
+    }
+
+    It 'marks exactly the parameters that take wildcards as globbing' {
+        foreach ($name in @($Command.Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters })) {
+            $supports = [bool]$Command.Parameters[$name].Attributes.Where({ $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count
+            (Get-Help $Command.Name -Parameter $name).globbing | Should -Be $supports.ToString().ToLowerInvariant() -Because "-$name"
+        }
+    }
+}
+
+Describe 'Help shows the real defaults and wildcards' -Tag 'Unit' {
+    It '<Command> -<Parameter>: default <Default>, globbing <Globbing>' -ForEach @(
+        @{ Command = 'Wait-BwTask'; Parameter = 'Timeout'; Default = '20 minutes (00:20:00)'; Globbing = 'false' }
+        @{ Command = 'Invoke-BwTutorial'; Parameter = 'Timeout'; Default = '00:20:00'; Globbing = 'false' }
+        @{ Command = 'New-BwPool'; Parameter = 'NodeCount'; Default = '1'; Globbing = 'false' }
+        @{ Command = 'New-BwPool'; Parameter = 'VmSize'; Default = 'standard_d2s_v3'; Globbing = 'false' }
+        @{ Command = 'New-BwPool'; Parameter = 'Program'; Default = 'The bundled worker'; Globbing = 'false' }
+        @{ Command = 'Publish-BwInput'; Parameter = 'SasExpiry'; Default = '02:00:00'; Globbing = 'false' }
+        @{ Command = 'Publish-BwInput'; Parameter = 'Path'; Default = 'None'; Globbing = 'true' }
+        @{ Command = 'Publish-BwInput'; Parameter = 'LiteralPath'; Default = 'None'; Globbing = 'false' }
+        @{ Command = 'Invoke-BwTutorial'; Parameter = 'Path'; Default = 'The sample texts shipped with the module'; Globbing = 'true' }
+        @{ Command = 'Start-BwJob'; Parameter = 'MaxTaskRetryCount'; Default = '0'; Globbing = 'false' }
+        @{ Command = 'Get-BwPool'; Parameter = 'Id'; Default = 'Every pool'; Globbing = 'true' }
+        @{ Command = 'Remove-BwPool'; Parameter = 'Id'; Default = 'None'; Globbing = 'false' }
+        @{ Command = 'Get-BwTask'; Parameter = 'Context'; Default = "The session's current context (Connect-BwAccount), else the Local backend"; Globbing = 'false' }
+        @{ Command = 'Remove-BwJob'; Parameter = 'Force'; Default = 'False'; Globbing = 'false' }
+    ) {
+        $help = Get-Help $Command -Parameter $Parameter
+        $help.defaultValue | Should -Be $Default
+        $help.globbing | Should -Be $Globbing
+    }
+}
+
+Describe 'The help builder' -Tag 'Unit' {
+    BeforeAll {
+        . (Join-Path (Split-Path -Parent $PSScriptRoot) 'BatchWords.PowerShell/Help/HelpBuilder.ps1')
+        function New-TestPage([string] $Examples, [string] $IdText = 'The pool id.') {
+            $path = Join-Path $TestDrive 'Remove-BwPool.md'
+            Set-Content -LiteralPath $path -Value @"
+# Remove-BwPool
+
+## SYNOPSIS
+Deletes pools.
+
+## DESCRIPTION
+Deletes pools.
+
+## EXAMPLES
+$Examples
+
+## PARAMETERS
+
+### -Id
+$IdText
+
+### -Force
+Without asking.
+
+### -PassThru
+The ids.
+
+### -Context
+The accounts.
+"@
+            Read-HelpMarkdown $path
+        }
+        $script:TwoExplained = "### Example 1: a`n``````powershell`nRemove-BwPool a`n```````n`nDeletes a.`n`n### Example 2: b`n``````powershell`nRemove-BwPool b`n```````n`nDeletes b.`n"
+    }
+
+    It 'accepts a page whose examples are explained' {
+        Test-HelpPage (Get-Command Remove-BwPool) (New-TestPage $TwoExplained) | Should -BeNullOrEmpty
+    }
+
+    It 'fails the build on an example without an explanation' {
+        $page = New-TestPage ($TwoExplained -replace 'Deletes b\.', '')
+        Test-HelpPage (Get-Command Remove-BwPool) $page | Should -Be "Remove-BwPool: example 'Example 2: b' has no explanation (a paragraph under its code block)"
+    }
+
+    It 'fails the build when a description claims wildcards the parameter does not take' {
+        $page = New-TestPage $TwoExplained 'The pool id; wildcards are allowed.'
+        Test-HelpPage (Get-Command Remove-BwPool) $page | Should -Be 'Remove-BwPool: -Id is described as taking wildcards, but has no [SupportsWildcards]'
+    }
+
+    It 'fails the build when a parameter takes wildcards its description does not mention' {
+        $path = Join-Path $TestDrive 'Get-BwContainer.md'
+        (Get-Content -Raw (Join-Path (Split-Path -Parent $PSScriptRoot) 'BatchWords.PowerShell/Help/Get-BwContainer.md')) -replace 'Container names or wildcard patterns \(\*, \? and \[a-z\]\)', 'Container names' |
+            Set-Content -LiteralPath $path
+        Test-HelpPage (Get-Command Get-BwContainer) (Read-HelpMarkdown $path) | Should -Be 'Get-BwContainer: -Name has [SupportsWildcards], but its description does not say it takes wildcards'
     }
 }
 

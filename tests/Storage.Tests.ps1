@@ -459,7 +459,7 @@ Describe 'Remove-BwContainer' -Tag 'Integration' {
         Remove-BwContainer $missing, $present -Force -ErrorVariable problems -ErrorAction SilentlyContinue
 
         $problems.Count | Should -Be 1
-        Assert-BwError $problems[0] 'StorageContainerNotFound' 'RemoveBwContainerCommand' 'ObjectNotFound' $missing
+        Assert-BwError $problems[0] 'ContainerNotFound' 'RemoveBwContainerCommand' 'ObjectNotFound' $missing
         Test-ProbeContainer $present | Should -BeFalse
     }
 
@@ -1036,7 +1036,7 @@ Describe 'Receive-BwOutput' -Tag 'Integration' {
         Receive-BwOutput -Container $container -Destination $destination -ErrorVariable problems -ErrorAction SilentlyContinue
 
         $problems.Count | Should -Be 1
-        Assert-BwError $problems[0] 'StorageContainerNotFound' 'ReceiveBwOutputCommand' 'ObjectNotFound' $container
+        Assert-BwError $problems[0] 'ContainerNotFound' 'ReceiveBwOutputCommand' 'ObjectNotFound' $container
         Test-Path $destination | Should -BeFalse
     }
 

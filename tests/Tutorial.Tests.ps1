@@ -468,3 +468,40 @@ Describe 'Ctrl+C' -Tag 'Integration', 'Slow' {
         (Get-TestBatchResource "jobs/$job/tasks/topNtask0").state | Should -Be 'running'
     }
 }
+
+Describe 'Milestone lines and -InformationAction' -Tag 'Integration' {
+    # Quick runs that stop at their first check: the run's output container already holds an output it would
+    # write (OutputBlobExists), right after the 'Sample start' milestone, before anything is uploaded or run.
+    BeforeEach {
+        $script:Job = New-TestId 'infoact'
+        Register-Made -Job $Job
+        New-ProbeContainer "$Job-output"
+        Set-ProbeBlob "$Job-output" 'taskdata1_OUTPUT.txt' 'not ours'
+    }
+    AfterEach { Remove-Made }
+
+    It 'shows the milestones on the host by default, like Write-Host' {
+        $run = Invoke-ScriptedHost -Script 'param($Data, $Job) Invoke-BwTutorial -Path $Data -JobId $Job' -Parameters @{ Data = (Join-Path $TutorialData 'taskdata1.txt'); Job = $Job }
+
+        (Get-AllErrors $run).FullyQualifiedErrorId | Should -Be 'OutputBlobExists,BatchWords.PowerShell.InvokeBwTutorialCommand'
+        # Shown: written as a line of the host's output (the host's Information lines are its log of every record).
+        @($run.HostLines | Where-Object { "$($_.Kind)" -eq 'Output' -and $_.Text -like 'Sample start: *' }) | Should -HaveCount 1
+    }
+
+    It 'keeps them off the host with -InformationAction SilentlyContinue, still in the information stream' {
+        $run = Invoke-ScriptedHost -Script 'param($Data, $Job) Invoke-BwTutorial -Path $Data -JobId $Job -InformationAction SilentlyContinue' -Parameters @{ Data = (Join-Path $TutorialData 'taskdata1.txt'); Job = $Job }
+
+        (Get-AllErrors $run).FullyQualifiedErrorId | Should -Be 'OutputBlobExists,BatchWords.PowerShell.InvokeBwTutorialCommand'
+        # Not shown (pwsh shows a PSHOST-tagged record even under SilentlyContinue; the milestones then carry no such tag).
+        @($run.HostLines | Where-Object { "$($_.Kind)" -eq 'Output' -and $_.Text -like 'Sample start*' }) | Should -BeNullOrEmpty
+        @($run.Information | Where-Object { "$($_.MessageData)" -like 'Sample start: *' }) | Should -HaveCount 1
+    }
+
+    It 'drops them with -InformationAction Ignore' {
+        $run = Invoke-ScriptedHost -Script 'param($Data, $Job) Invoke-BwTutorial -Path $Data -JobId $Job -InformationAction Ignore' -Parameters @{ Data = (Join-Path $TutorialData 'taskdata1.txt'); Job = $Job }
+
+        (Get-AllErrors $run).FullyQualifiedErrorId | Should -Be 'OutputBlobExists,BatchWords.PowerShell.InvokeBwTutorialCommand'
+        @($run.HostLines | Where-Object { $_.Text -like 'Sample start*' }) | Should -BeNullOrEmpty
+        $run.Information | Should -BeNullOrEmpty
+    }
+}

@@ -63,6 +63,7 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
     [Parameter(ParameterSetName = SharedKeySet)]
     [Parameter(ParameterSetName = SasTokenSet)]
     [Parameter(ParameterSetName = EntraIdSet)]
+    [PSDefaultValue(Help = "https://{account}.blob.core.windows.net")]
     public Uri? BlobEndpoint { get; set; }
 
     [Parameter(ParameterSetName = SharedKeySet)]
@@ -75,6 +76,7 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
     [Parameter(ParameterSetName = SasTokenSet)]
     [Parameter(ParameterSetName = ConnectionStringSet)]
     [Parameter(ParameterSetName = EntraIdSet)]
+    [PSDefaultValue(Help = "The first label of -BatchAccountUrl")]
     public string? BatchAccountName { get; set; }
 
     [Parameter(ParameterSetName = SharedKeySet)]

@@ -7,8 +7,12 @@
     read from the imported module with Get-Command, so help can never disagree with the cmdlets. The
     markdown supplies what only a person can write: synopsis, description, examples, parameter
     descriptions, inputs, outputs, notes and links. The build fails when a cmdlet has no page, a page
-    describes a parameter the cmdlet does not have, a parameter has no description, or a page has fewer
-    than two examples.
+    describes a parameter the cmdlet does not have, a parameter has no description, a page has fewer
+    than two examples, an example has no explanation under its code, or a parameter's text and its
+    [SupportsWildcards] metadata disagree about wildcards.
+
+    Defaults come from the code too (Get-ParameterDefault): a [PSDefaultValue(Help = ...)] attribute where the
+    default is not a plain value, else the property's initial value on a new instance of the cmdlet.
 
     Run by build.ps1 (in a child pwsh that imports the freshly built module).
 #>
@@ -124,17 +128,70 @@ function Get-TypeDisplayName([type] $Type) {
     return $Type.Name
 }
 
+function Get-ParameterProperty($Command, [string] $Name) {
+    # The cmdlet class's property behind a parameter (the base class's for -Context).
+    $Command.ImplementingType.GetProperty($Name, [Reflection.BindingFlags]'Public, Instance')
+}
+
+function Test-SupportsWildcards($Command, [string] $Name) {
+    $property = Get-ParameterProperty $Command $Name
+    [bool]($property -and $property.GetCustomAttributes([System.Management.Automation.SupportsWildcardsAttribute], $true).Count)
+}
+
+function Test-MentionsWildcards([string[]] $Text) {
+    # The description says the parameter takes wildcards (and not that it takes none).
+    $joined = $Text -join ' '
+    $joined -match '(?i)wildcard' -and $joined -notmatch '(?i)\bno wildcards|not (take|accept|allow)\w* wildcards'
+}
+
+$script:DefaultInstances = @{}
+
+function Get-ParameterDefault($Command, $Parameter) {
+    <#
+        What the cmdlet uses when the parameter is not given, for the MAML's defaultValue: False for a switch;
+        the [PSDefaultValue] attribute's Help (or Value) when the default is computed or means "all"; else the
+        property's initial value on a new instance of the cmdlet. 'None' only when there is none: a parameter
+        mandatory in every set, or an initial value that is null, empty or an empty array.
+    #>
+    if ($Parameter.ParameterType -eq [System.Management.Automation.SwitchParameter]) { return 'False' }
+    $property = Get-ParameterProperty $Command $Parameter.Name
+    if (-not $property) { return 'None' }
+    $attribute = @($property.GetCustomAttributes([System.Management.Automation.PSDefaultValueAttribute], $true))[0]
+    if ($attribute) { return $(if ($attribute.Help) { $attribute.Help } else { "$($attribute.Value)" }) }
+    $sets = @($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
+    if ($sets.Count -and -not ($sets | Where-Object { -not $_.Mandatory })) { return 'None' }
+    $type = $Command.ImplementingType
+    if (-not $script:DefaultInstances.ContainsKey($type)) { $script:DefaultInstances[$type] = [Activator]::CreateInstance($type) }
+    $value = $property.GetValue($script:DefaultInstances[$type])
+    if ($null -eq $value -or "$value" -eq '') { return 'None' }
+    if ($value -is [Collections.IEnumerable] -and $value -isnot [string]) {
+        $items = @($value)
+        if ($items.Count -eq 0) { return 'None' }
+        return ($items -join ', ')
+    }
+    return "$value"
+}
+
 function Test-HelpPage($Command, $Page) {
     # Problems that fail the build: help must describe exactly the cmdlet's parameters, with examples.
     $problems = @()
     if (-not $Page.Synopsis) { $problems += "$($Command.Name): no SYNOPSIS" }
     if (-not $Page.Description) { $problems += "$($Command.Name): no DESCRIPTION" }
     if ($Page.Examples.Count -lt 2) { $problems += "$($Command.Name): $($Page.Examples.Count) example(s), at least 2 are required" }
-    foreach ($ex in $Page.Examples) { if (-not $ex.Code) { $problems += "$($Command.Name): example '$($ex.Title)' has no code block" } }
+    foreach ($ex in $Page.Examples) {
+        if (-not $ex.Code) { $problems += "$($Command.Name): example '$($ex.Title)' has no code block" }
+        if (-not @($ex.Remarks | Where-Object { $_ }).Count) { $problems += "$($Command.Name): example '$($ex.Title)' has no explanation (a paragraph under its code block)" }
+    }
     $actual = @($Command.Parameters.Keys | Where-Object { $script:CommonParameters -notcontains $_ })
     foreach ($name in $actual) {
         $described = $Page.Parameters.Contains($name) -and @($Page.Parameters[$name]).Count -gt 0
         if (-not $described -and -not $script:StandardDescriptions.ContainsKey($name)) { $problems += "$($Command.Name): parameter -$name is not described" }
+        if ($described) {
+            $supports = Test-SupportsWildcards $Command $name
+            $mentions = Test-MentionsWildcards @($Page.Parameters[$name])
+            if ($mentions -and -not $supports) { $problems += "$($Command.Name): -$name is described as taking wildcards, but has no [SupportsWildcards]" }
+            if ($supports -and -not $mentions) { $problems += "$($Command.Name): -$name has [SupportsWildcards], but its description does not say it takes wildcards" }
+        }
     }
     foreach ($name in $Page.Parameters.Keys) {
         if ($actual -notcontains $name) { $problems += "$($Command.Name): the page describes -$name, which the cmdlet does not have" }
@@ -160,7 +217,7 @@ function Write-MamlParameter($Writer, $Command, $Parameter, $Page, $SetName) {
     $Writer.WriteStartElement('command', 'parameter', $c)
     $Writer.WriteAttributeString('required', $mandatory.ToString().ToLowerInvariant())
     $Writer.WriteAttributeString('variableLength', 'true')
-    $Writer.WriteAttributeString('globbing', 'false')
+    $Writer.WriteAttributeString('globbing', (Test-SupportsWildcards $Command $Parameter.Name).ToString().ToLowerInvariant())
     $Writer.WriteAttributeString('pipelineInput', (Get-PipelineInputText $inSet))
     $Writer.WriteAttributeString('position', $position)
     $aliases = if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }
@@ -180,7 +237,7 @@ function Write-MamlParameter($Writer, $Command, $Parameter, $Page, $SetName) {
     $Writer.WriteElementString('name', $m, $typeName)
     $Writer.WriteElementString('uri', $m, '')
     $Writer.WriteEndElement()
-    $Writer.WriteElementString('defaultValue', $d, $(if ($isSwitch) { 'False' } else { 'None' }))
+    $Writer.WriteElementString('defaultValue', $d, (Get-ParameterDefault $Command $Parameter))
     $Writer.WriteEndElement()
 }
 

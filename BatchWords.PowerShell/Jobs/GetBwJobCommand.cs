@@ -6,20 +6,20 @@ namespace BatchWords.PowerShell;
 [Cmdlet(VerbsCommon.Get, "BwJob",
     HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwJob))]
-public sealed class GetBwJobCommand : BwCmdlet
+public sealed class GetBwJobCommand : BwListCmdlet
 {
+    /// <summary>A job id, or a wildcard pattern ('words-*'): a pattern that matches nothing is no error.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("JobId")]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
+    [PSDefaultValue(Help = "Every job")]
     public string? Id { get; set; }
 
     protected override void ProcessRecord()
     {
-        var context = ResolveContext();
-        try
-        {
-            foreach (var job in Stream(new JobOperations(context).GetJobsAsync(Id, StopToken))) WriteObject(job);
-        }
-        catch (BwException e) { WriteError(e); }
+        var jobs = new JobOperations(ResolveContext());
+        WriteListing(QueryFor(Id) is { } query ? jobs.GetJobsAsync(query, StopToken) : jobs.GetJobsAsync(Id, StopToken));
     }
 }

@@ -12,6 +12,7 @@ public sealed class RemoveBwJobCommand : BwCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("JobId")]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = Array.Empty<string>();
 

@@ -16,11 +16,13 @@ public sealed class StartBwJobCommand : BwCmdlet
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string JobId { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1)]
     [PoolIdTransformation]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PoolIdCompleter))]
     public string Pool { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -48,6 +50,7 @@ public sealed class StartBwJobCommand : BwCmdlet
     public int MaxTaskRetryCount { get; set; }
 
     [Parameter]
+    [PSDefaultValue(Help = "No limit")]
     public TimeSpan? MaxWallClockTime { get; set; }
 
     protected override void ProcessRecord() => _inputs.AddRange(InputFile);

@@ -52,6 +52,7 @@ public sealed class NewBwPoolCommand : BwCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [PSDefaultValue(Help = "The bundled worker")]
     public string? Program { get; set; }
 
     [Parameter]

@@ -10,6 +10,7 @@ public sealed class RemoveBwPoolCommand : BwCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PoolId")]
+    [ArgumentCompleter(typeof(PoolIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = Array.Empty<string>();
 

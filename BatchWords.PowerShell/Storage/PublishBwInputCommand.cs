@@ -22,6 +22,7 @@ public sealed class PublishBwInputCommand : BwCmdlet
 
     /// <summary>Files to upload; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [SupportsWildcards]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Files to upload, taken literally; binds FileInfo objects (Get-ChildItem) by FullName or PSPath.</summary>

@@ -44,6 +44,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("OutputBlobName")]
+    [PSDefaultValue(Help = "Every blob of the container")]
     public string[]? BlobName { get; set; }
 
     /// <summary>

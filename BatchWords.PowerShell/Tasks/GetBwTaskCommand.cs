@@ -11,10 +11,13 @@ public sealed class GetBwTaskCommand : BwCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string JobId { get; set; } = "";
 
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
+    [PSDefaultValue(Help = "Every task of the job")]
     public string? TaskId { get; set; }
 
     [Parameter]

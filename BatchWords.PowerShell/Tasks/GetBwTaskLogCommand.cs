@@ -10,10 +10,12 @@ public sealed class GetBwTaskLogCommand : BwCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string JobId { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
     public string TaskId { get; set; } = "";
 
     /// <summary>

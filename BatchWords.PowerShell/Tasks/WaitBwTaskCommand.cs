@@ -22,6 +22,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
     /// <summary>The job. BwTask and BwJob objects bind it by property name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string JobId { get; set; } = "";
 
     /// <summary>
@@ -29,9 +30,12 @@ public sealed class WaitBwTaskCommand : BwCmdlet
     /// "by job" and a "by task" set, -JobId alone was ambiguous and PowerShell prompted for -TaskId.
     /// </summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
+    [PSDefaultValue(Help = "Every task of the job")]
     public string[]? TaskId { get; set; }
 
     [Parameter]
+    [PSDefaultValue(Help = "20 minutes (00:20:00)")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
 
     protected override void ProcessRecord()
@@ -67,7 +71,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                 Timeout = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1),
                 Log = VerboseLog,
             };
-            var activity = $"Waiting for the tasks of job '{jobId}'";
+            var activity = WaitProgressText.Activity(jobId);
             try
             {
                 foreach (var e in Stream(new TaskWaiter(context).WaitAsync(request, StopToken)))
@@ -75,9 +79,11 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                     switch (e)
                     {
                         case WaitProgress p:
-                            WriteProgress(new ProgressRecord(activityId, activity,
-                                $"{p.Succeeded} succeeded, {p.Failed} failed, {p.Running} running, {p.Active} waiting (of {p.Total}); {clock.Elapsed:hh\\:mm\\:ss} of {Timeout:hh\\:mm\\:ss}")
-                            { PercentComplete = p.Total == 0 ? 100 : p.Completed * 100 / p.Total });
+                            WriteProgress(new ProgressRecord(activityId, activity, WaitProgressText.Status(p, clock.Elapsed, Timeout))
+                            {
+                                PercentComplete = p.Total == 0 ? 100 : p.Completed * 100 / p.Total,
+                                SecondsRemaining = (int)Math.Max(0, (Timeout - clock.Elapsed).TotalSeconds),
+                            });
                             break;
                         case TaskFinished f:
                             _finished.Add(f.Task);

@@ -18,6 +18,8 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 {
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [PSDefaultValue(Help = "The sample texts shipped with the module")]
     public string[]? Path { get; set; }
 
     [Parameter]
@@ -30,6 +32,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [PSDefaultValue(Help = "A new id for each run")]
     public string? JobId { get; set; }
 
     [Parameter]
@@ -43,6 +46,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [PSDefaultValue(Help = "./batchwords-output")]
     public string? Destination { get; set; }
 
     [Parameter]
@@ -385,7 +389,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             }
             catch (ItemNotFoundException)
             {
-                WriteError(InvalidArgument("InputNotFound", $"Cannot find '{path}'.", path, "Check the path; wildcards such as ./data/*.txt are allowed."));
+                WriteError(new BwException(BwErrorKind.ObjectNotFound, BwErrorIds.InputFileNotFound, $"Cannot find '{path}'.", path, "Check the path; wildcards such as ./data/*.txt are allowed."));
             }
         }
         if (result.Count == 0)
@@ -470,7 +474,15 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 
     /// <summary>A milestone line, shown by the host like Write-Host and kept in the information stream.</summary>
     private void Say(string text)
-        => WriteInformation(new HostInformationMessage { Message = text }, new[] { "PSHOST", "BatchWordsTutorial" });
+    {
+        // Shown like Write-Host by default. An explicit -InformationAction SilentlyContinue keeps the line in the
+        // information stream (-InformationVariable) without the PSHOST tag, so the host does not show it (pwsh shows
+        // a PSHOST record even then); Ignore drops it.
+        var quiet = MyInvocation.BoundParameters.TryGetValue("InformationAction", out var action)
+            && action is ActionPreference.SilentlyContinue or ActionPreference.Ignore;
+        if (quiet) WriteInformation(text, new[] { "BatchWordsTutorial" });
+        else WriteInformation(new HostInformationMessage { Message = text }, new[] { "PSHOST", "BatchWordsTutorial" });
+    }
 
     private void Fail(string message)
         => ThrowTerminatingError(ToErrorRecord(new BwException(BwErrorKind.InvalidOperation, "TutorialStopped", message, null, "Fix the error above and run Invoke-BwTutorial again.")));

@@ -139,6 +139,32 @@ public sealed class BwStorageClient
     }
 
     /// <summary>
+    /// The account's containers whose names match <paramref name="namePattern"/> (Get-BwContainer): the literal
+    /// text before its first wildcard is the listing's prefix (lower-cased, as every container name is), and
+    /// <paramref name="match"/> (the pattern's full test, PowerShell's WildcardPattern) keeps the rest. A name
+    /// without wildcards that no container has is ContainerNotFound, as for any cmdlet given that name; a pattern
+    /// that matches nothing returns nothing.
+    /// </summary>
+    public async IAsyncEnumerable<BwContainer> GetContainersAsync(string? namePattern = null, Func<string, bool>? match = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var exact = namePattern is not null && !WildcardText.HasWildcards(namePattern);
+        if (exact) ContainerNameRules.Validate(WildcardText.LiteralPrefix(namePattern!));
+        var prefix = namePattern is null ? null : WildcardText.LiteralPrefix(namePattern).ToLowerInvariant();
+        var found = false;
+        await foreach (var name in GetContainerNamesAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (match is not null && !match(name)) continue;
+            if (exact && !string.Equals(name, prefix, StringComparison.Ordinal)) continue;
+            found = true;
+            yield return new BwContainer(name, ContainerStatus.Existing, WithoutSas(_service.GetBlobContainerClient(name).Uri));
+        }
+        if (exact && !found)
+            throw new BwException(BwErrorKind.ObjectNotFound, BwErrorIds.ContainerNotFound, $"Container '{namePattern}' does not exist.", namePattern,
+                "Check the name (Get-BwContainer lists them; wildcards such as 'run*' are allowed), or create it with New-BwContainer.");
+    }
+
+    /// <summary>
     /// Uploads files to <paramref name="container"/> in parallel. Yields progress, one <see cref="InputUploaded"/> per
     /// file in storage and one <see cref="TransferFailed"/> per file that could not be (missing, a directory,
     /// unreadable, different content without Force). Throws only when the whole operation cannot start

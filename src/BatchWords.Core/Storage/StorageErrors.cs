@@ -38,7 +38,7 @@ internal static class StorageErrors
             _ => (BwErrorKind.NotSpecified, "Retry; if it persists, check the service's status."),
         };
         var code = failed.ErrorCode ?? "(no error code)";
-        return new BwException(kind, "Storage" + (failed.ErrorCode ?? "RequestFailed"),
+        return new BwException(kind, BwErrorIds.FromStorageService(failed.Status, failed.ErrorCode),
             $"{operation} failed: {failed.Status} {code}: {FirstLine(failed.Message)}", target, action, failed)
         {
             Status = failed.Status,

@@ -43,7 +43,7 @@ internal static class BatchErrors
             (429 or 500 or 503, _) => (BwErrorKind.ResourceUnavailable, "Retry later; the Batch service is busy."),
             _ => (BwErrorKind.NotSpecified, "Retry; if it persists, check the Batch service's status."),
         };
-        return new BwException(kind, "Batch" + (code ?? "RequestFailed"),
+        return new BwException(kind, BwErrorIds.FromBatchService(failed.Status, code),
             $"{operation} failed: {failed.Status} {code ?? "(no error code)"}: {FirstLine(failed.Message)}", target, action, failed)
         {
             Status = failed.Status,

@@ -102,38 +102,48 @@ public sealed class JobOperations
     public async IAsyncEnumerable<BwJob> GetJobsAsync(string? id = null,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var jobs = new List<BatchJob>();
-        if (id is not null)
+        if (id is null)
         {
-            BatchIds.Validate(id, "Job");
-            jobs.Add((await BatchErrors.Guard($"Reading job '{id}'", id, () => _client.GetJobAsync(id, cancellationToken: cancellationToken)).ConfigureAwait(false)).Value);
+            await foreach (var listed in GetJobsAsync(new IdListQuery(), cancellationToken).ConfigureAwait(false)) yield return listed;
+            yield break;
         }
-        else
+        BatchIds.Validate(id, "Job");
+        var job = (await BatchErrors.Guard($"Reading job '{id}'", id, () => _client.GetJobAsync(id, cancellationToken: cancellationToken)).ConfigureAwait(false)).Value;
+        yield return await DescribeAsync(job, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The jobs a query selects (an id pattern, an OData $filter the service applies, at most MaxCount), with their
+    /// task counts. No match is no result, not an error.
+    /// </summary>
+    public async IAsyncEnumerable<BwJob> GetJobsAsync(IdListQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var jobs = await BatchErrors.Guard("Listing jobs", query.ServiceFilter, () => query.CollectAsync(
+            _client.GetJobsAsync(maxresults: query.PageSize, filter: query.ServiceFilter, cancellationToken: cancellationToken),
+            j => j.Id, cancellationToken)).ConfigureAwait(false);
+        foreach (var job in jobs) yield return await DescribeAsync(job, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The job with its task counts (one more request per job).</summary>
+    private async Task<BwJob> DescribeAsync(BatchJob job, CancellationToken cancellationToken)
+    {
+        var counts = await BatchErrors.Guard($"Counting tasks of job '{job.Id}'", job.Id,
+            () => _client.GetJobTaskCountsAsync(job.Id!, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var c = counts.Value.TaskCounts;
+        return new BwJob
         {
-            await BatchErrors.Guard("Listing jobs", null, async () =>
-            {
-                await foreach (var job in _client.GetJobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)) jobs.Add(job);
-            }).ConfigureAwait(false);
-        }
-        foreach (var job in jobs)
-        {
-            var counts = await BatchErrors.Guard($"Counting tasks of job '{job.Id}'", job.Id,
-                () => _client.GetJobTaskCountsAsync(job.Id!, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            var c = counts.Value.TaskCounts;
-            yield return new BwJob
-            {
-                Id = job.Id!,
-                State = job.State?.ToString(),
-                PoolId = job.PoolInfo?.PoolId,
-                CreationTime = job.CreationTime,
-                TerminateReason = job.ExecutionInfo?.TerminateReason,
-                ActiveTasks = c?.Active ?? 0,
-                RunningTasks = c?.Running ?? 0,
-                CompletedTasks = c?.Completed ?? 0,
-                SucceededTasks = c?.Succeeded ?? 0,
-                FailedTasks = c?.Failed ?? 0,
-            };
-        }
+            Id = job.Id!,
+            State = job.State?.ToString(),
+            PoolId = job.PoolInfo?.PoolId,
+            CreationTime = job.CreationTime,
+            TerminateReason = job.ExecutionInfo?.TerminateReason,
+            ActiveTasks = c?.Active ?? 0,
+            RunningTasks = c?.Running ?? 0,
+            CompletedTasks = c?.Completed ?? 0,
+            SucceededTasks = c?.Succeeded ?? 0,
+            FailedTasks = c?.Failed ?? 0,
+        };
     }
 
     /// <summary>Tasks of a job (optionally one id, or an OData filter).</summary>

@@ -128,11 +128,19 @@ public sealed class PoolOperations
             yield return await DescribeAsync(pool.Value, PoolProvisioning.Existing, cancellationToken).ConfigureAwait(false);
             yield break;
         }
-        var pools = new List<BatchPool>();
-        await BatchErrors.Guard("Listing pools", null, async () =>
-        {
-            await foreach (var pool in _client.GetPoolsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)) pools.Add(pool);
-        }).ConfigureAwait(false);
+        await foreach (var pool in GetPoolsAsync(new IdListQuery(), cancellationToken).ConfigureAwait(false)) yield return pool;
+    }
+
+    /// <summary>
+    /// The pools a query selects (an id pattern, an OData $filter the service applies, at most MaxCount), with the
+    /// count of nodes per state. No match is no result, not an error.
+    /// </summary>
+    public async IAsyncEnumerable<BwPool> GetPoolsAsync(IdListQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var pools = await BatchErrors.Guard("Listing pools", query.ServiceFilter, () => query.CollectAsync(
+            _client.GetPoolsAsync(maxresults: query.PageSize, filter: query.ServiceFilter, cancellationToken: cancellationToken),
+            p => p.Id, cancellationToken)).ConfigureAwait(false);
         foreach (var pool in pools)
             yield return await DescribeAsync(pool, PoolProvisioning.Existing, cancellationToken).ConfigureAwait(false);
     }

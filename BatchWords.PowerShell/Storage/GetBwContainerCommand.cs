@@ -1,0 +1,32 @@
+using System.Management.Automation;
+
+namespace BatchWords.PowerShell;
+
+/// <summary>Lists the storage account's containers, all or those whose names match wildcard patterns.</summary>
+[Cmdlet(VerbsCommon.Get, "BwContainer")]
+[OutputType(typeof(BwContainer))]
+public sealed class GetBwContainerCommand : BwCmdlet
+{
+    /// <summary>Container names or wildcard patterns ('run*'); none lists every container.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Container")]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
+    [PSDefaultValue(Help = "All containers")]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var storage = new BwStorageClient(ResolveContext());
+        foreach (var name in Name ?? new string?[] { null })
+        {
+            var pattern = name is null ? null : WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+            try
+            {
+                foreach (var container in Stream(storage.GetContainersAsync(name, pattern is null ? null : pattern.IsMatch, StopToken))) WriteObject(container);
+            }
+            catch (BwException e) { WriteError(e); }
+        }
+    }
+}
