@@ -25,6 +25,7 @@ public static class BwErrorIds
     public const string MissingStorageAccountName = nameof(MissingStorageAccountName);
     public const string NoBatchAccount = nameof(NoBatchAccount);
     public const string TokenAcquisitionFailed = nameof(TokenAcquisitionFailed);
+    public const string CredentialWithoutEntraId = nameof(CredentialWithoutEntraId);
     public const string BatchAuthenticationFailed = nameof(BatchAuthenticationFailed);
     public const string StorageAuthenticationFailed = nameof(StorageAuthenticationFailed);
 
@@ -37,6 +38,16 @@ public static class BwErrorIds
     public const string LocalServiceStartFailed = nameof(LocalServiceStartFailed);
     public const string LocalServiceStartTimeout = nameof(LocalServiceStartTimeout);
     public const string LocalServiceStillRunning = nameof(LocalServiceStillRunning);
+    public const string EmulatorNotExecutable = nameof(EmulatorNotExecutable);
+    public const string LocalBackendNotSupportedOnPlatform = nameof(LocalBackendNotSupportedOnPlatform);
+    public const string LocalCertificateUnusable = nameof(LocalCertificateUnusable);
+    public const string LocalStackFilesDamaged = nameof(LocalStackFilesDamaged);
+    public const string LocalStackFilesNotFound = nameof(LocalStackFilesNotFound);
+    public const string LocalStackInstallFailed = nameof(LocalStackInstallFailed);
+    public const string LocalStackInstallTimeout = nameof(LocalStackInstallTimeout);
+    public const string NodeJsNotFound = nameof(NodeJsNotFound);
+    public const string NodeJsTooOld = nameof(NodeJsTooOld);
+    public const string NpmNotFound = nameof(NpmNotFound);
 
     // Storage: containers, uploads, downloads
     public const string BlobContentDiffers = nameof(BlobContentDiffers);
@@ -72,6 +83,17 @@ public static class BwErrorIds
     public const string ProgramUploadFailed = nameof(ProgramUploadFailed);
     public const string UnsupportedFileName = nameof(UnsupportedFileName);
     public const string WorkerNotFound = nameof(WorkerNotFound);
+
+    // Capacity: Spot nodes, resizing, autoscale
+    public const string AutoScaleFormulaFailed = nameof(AutoScaleFormulaFailed);
+    public const string EmptyFormula = nameof(EmptyFormula);
+    public const string IntervalWithoutFormula = nameof(IntervalWithoutFormula);
+    public const string InvalidAutoScaleEvaluationInterval = nameof(InvalidAutoScaleEvaluationInterval);
+    public const string InvalidNodeDeallocationOption = nameof(InvalidNodeDeallocationOption);
+    public const string InvalidResizeTimeout = nameof(InvalidResizeTimeout);
+    public const string InvalidSpotNodeCount = nameof(InvalidSpotNodeCount);
+    public const string NoTargetGiven = nameof(NoTargetGiven);
+    public const string PoolResizeTimedOut = nameof(PoolResizeTimedOut);
 
     // Jobs and tasks
     public const string DuplicateInput = nameof(DuplicateInput);
