@@ -35,12 +35,7 @@ BeforeAll {
     $script:EntraFolder = Join-Path $env:BATCHWORDS_HOME 'local-entra'
     $script:StorageClient = New-TestLoopbackClient $Context.BlobEndpoint (Join-Path $EntraFolder 'loopback-cert.pem')
 
-    $script:Golden = @{
-        'taskdata1.txt' = 'to 18, and 17, you 14'
-        'taskdata2.txt' = 'Storage 11, for 8, data 7'
-        'taskdata3.txt' = 'the 10, of 8, and 6'
-    }
-    function Format-TopWords($Result) { ($Result.TopWords | ForEach-Object { '{0} {1}' -f $_.Word, $_.Count }) -join ', ' }
+    $script:Golden = Get-TutorialGolden
 
     function Get-SasParameters([string] $Url) {
         # The SAS query of a URL as a name -> value table.

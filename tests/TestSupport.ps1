@@ -23,6 +23,21 @@ function Get-TestTutorialData {
     $data
 }
 
+function Get-TutorialGolden {
+    # The tutorial's golden top-3 lists, input file name -> 'word count, ...' (python_tutorial_task.py on its own
+    # data); compare with Format-TopWords.
+    @{
+        'taskdata1.txt' = 'to 18, and 17, you 14'
+        'taskdata2.txt' = 'Storage 11, for 8, data 7'
+        'taskdata3.txt' = 'the 10, of 8, and 6'
+    }
+}
+
+function Format-TopWords($Result) {
+    # A result's top words as the golden lists write them: 'word count, word count, ...'.
+    ($Result.TopWords | ForEach-Object { '{0} {1}' -f $_.Word, $_.Count }) -join ', '
+}
+
 function Use-TestHome([string] $Name = 'suite') {
     # A BATCHWORDS_HOME of the suite's own, never the developer's ~/.batchwords and never under $TestDrive:
     # Pester clears what a Describe created in $TestDrive when that Describe ends, which would delete Azurite's

@@ -23,13 +23,7 @@ BeforeAll {
     $script:Made = @{ Jobs = [Collections.Generic.List[string]]::new(); Pools = [Collections.Generic.List[string]]::new(); Containers = [Collections.Generic.List[string]]::new() }
 
     # The tutorial's golden top-3 lists (python_tutorial_task.py on its own data).
-    $script:Golden = @{
-        'taskdata1.txt' = 'to 18, and 17, you 14'
-        'taskdata2.txt' = 'Storage 11, for 8, data 7'
-        'taskdata3.txt' = 'the 10, of 8, and 6'
-    }
-
-    function Format-TopWords($Result) { ($Result.TopWords | ForEach-Object { '{0} {1}' -f $_.Word, $_.Count }) -join ', ' }
+    $script:Golden = Get-TutorialGolden
 
     function Register-Made([string[]] $Job = @(), [string[]] $Pool = @(), [string[]] $Container = @()) {
         $Job | ForEach-Object { $Made.Jobs.Add($_) }

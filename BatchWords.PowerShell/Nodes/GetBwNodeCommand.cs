@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Lists a pool's compute nodes (Az's Get-AzBatchComputeNode): state, Spot or dedicated, running tasks, start task result.</summary>
-[Cmdlet(VerbsCommon.Get, "BwNode")]
+[Cmdlet(VerbsCommon.Get, "BwNode",
+    HelpUri = ProjectLinks.Project + "#cost-spot-nodes-resizing-and-autoscale")]
 [OutputType(typeof(BwNode))]
 public sealed class GetBwNodeCommand : BwCmdlet
 {

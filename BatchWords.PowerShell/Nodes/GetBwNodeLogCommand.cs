@@ -6,7 +6,8 @@ namespace BatchWords.PowerShell;
 /// Gets the start task's stdout.txt or stderr.txt from a node (GET /pools/{pool}/nodes/{node}/files/startup/...),
 /// so an admin can see why a node is starttaskfailed: Get-BwNode -Pool p | Where-Object StartTaskResult -eq failure | Get-BwNodeLog -Stream stderr.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "BwNodeLog")]
+[Cmdlet(VerbsCommon.Get, "BwNodeLog",
+    HelpUri = ProjectLinks.Project + "#cost-spot-nodes-resizing-and-autoscale")]
 [OutputType(typeof(string))]
 public sealed class GetBwNodeLogCommand : BwCmdlet
 {

@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Turns autoscale off (Batch's disableautoscale): the pool keeps the targets the formula last set.</summary>
-[Cmdlet(VerbsLifecycle.Disable, "BwAutoScale", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Disable, "BwAutoScale", SupportsShouldProcess = true,
+    HelpUri = ProjectLinks.Project + "#cost-spot-nodes-resizing-and-autoscale")]
 [OutputType(typeof(BwPool))]
 public sealed class DisableBwAutoScaleCommand : BwCmdlet
 {

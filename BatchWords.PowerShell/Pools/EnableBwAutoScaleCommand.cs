@@ -6,7 +6,8 @@ namespace BatchWords.PowerShell;
 /// Turns autoscale on for a pool (Batch's enableautoscale; Az's Enable-AzBatchAutoScale): the formula sets the
 /// dedicated and Spot targets, evaluated at once and then every -AutoScaleEvaluationInterval.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Enable, "BwAutoScale", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Enable, "BwAutoScale", SupportsShouldProcess = true,
+    HelpUri = ProjectLinks.Project + "#cost-spot-nodes-resizing-and-autoscale")]
 [OutputType(typeof(BwPool))]
 public sealed class EnableBwAutoScaleCommand : BwCmdlet
 {

@@ -7,7 +7,8 @@ namespace BatchWords.PowerShell;
 /// what happens to tasks on nodes that go (-NodeDeallocationOption, named as Batch names it), and optionally waits
 /// until the pool is steady.
 /// </summary>
-[Cmdlet(VerbsCommon.Resize, "BwPool", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Resize, "BwPool", SupportsShouldProcess = true,
+    HelpUri = ProjectLinks.Project + "#cost-spot-nodes-resizing-and-autoscale")]
 [OutputType(typeof(BwPool))]
 public sealed class ResizeBwPoolCommand : BwCmdlet
 {

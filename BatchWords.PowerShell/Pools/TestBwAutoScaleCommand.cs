@@ -7,7 +7,8 @@ namespace BatchWords.PowerShell;
 /// Test-AzBatchAutoScale): the targets it would set and every variable, or the error it meets. Batch evaluates
 /// only on a pool with autoscale on.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "BwAutoScale")]
+[Cmdlet(VerbsDiagnostic.Test, "BwAutoScale",
+    HelpUri = ProjectLinks.Project + "#cost-spot-nodes-resizing-and-autoscale")]
 [OutputType(typeof(BwAutoScaleRun))]
 public sealed class TestBwAutoScaleCommand : BwCmdlet
 {

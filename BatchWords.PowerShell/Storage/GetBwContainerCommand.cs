@@ -3,7 +3,8 @@ using System.Management.Automation;
 namespace BatchWords.PowerShell;
 
 /// <summary>Lists the storage account's containers, all or those whose names match wildcard patterns.</summary>
-[Cmdlet(VerbsCommon.Get, "BwContainer")]
+[Cmdlet(VerbsCommon.Get, "BwContainer",
+    HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
 [OutputType(typeof(BwContainer))]
 public sealed class GetBwContainerCommand : BwCmdlet
 {
