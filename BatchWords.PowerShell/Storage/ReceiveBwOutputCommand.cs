@@ -114,8 +114,11 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     {
         if (downloaded.Status == OutputFileStatus.Unchanged)
             WriteVerbose($"'{downloaded.File.FullName}' already holds blob '{downloaded.BlobName}' (same content): left as it is (Unchanged).");
-        var item = SessionState.InvokeProvider.Item.Get(new[] { FileSystemProviderPrefix + downloaded.File.FullName }, force: true, literalPath: true)
-            .FirstOrDefault() ?? PSObject.AsPSObject(downloaded.File);
+        PSObject? item = null;
+        try { item = SessionState.InvokeProvider.Item.Get(new[] { FileSystemProviderPrefix + downloaded.File.FullName }, force: true, literalPath: true).FirstOrDefault(); }
+        // Moved or deleted by another program since it landed: still report what was downloaded, as a FileInfo.
+        catch (Exception e) when (e is ItemNotFoundException or ProviderInvocationException) { }
+        item ??= PSObject.AsPSObject(downloaded.File);
         item.Properties.Add(new PSNoteProperty("BlobName", downloaded.BlobName));
         item.Properties.Add(new PSNoteProperty("Status", downloaded.Status));
         WriteObject(item);
