@@ -897,6 +897,50 @@ Describe 'Receive-BwOutput' -Tag 'Integration' {
         Get-ChildItem $destination -Recurse -Filter *.bwpart | Should -BeNullOrEmpty
     }
 
+    It 'emits the file system''s own items: they carry PSPath and render at 80 columns exactly as Get-ChildItem''s (Mode, Length, Directory: header)' {
+        $container = New-ProbeContainerWith 'items' @{ 'a_OUTPUT.txt' = 'a 3'; 'b_OUTPUT.txt' = 'bb 22' }
+        $destination = Join-Path $TestDrive 'items'
+
+        $received = @(Receive-BwOutput $container $destination | Sort-Object Name)
+        $rendered = Invoke-ScriptedHost -ToHost -Width 80 -Script 'param($Container, $Destination) Receive-BwOutput $Container $Destination -Force | Sort-Object Name' -Parameters @{ Container = $container; Destination = $destination }
+        $reference = Invoke-ScriptedHost -ToHost -Width 80 -NoModule -Script 'param($Destination) Get-ChildItem $Destination -File | Sort-Object Name' -Parameters @{ Destination = $destination }
+
+        $received | ForEach-Object { $_ | Should -BeOfType [IO.FileInfo] }
+        $received.PSProvider.Name | Should -Be @('FileSystem', 'FileSystem')
+        $received.PSPath | Should -Be @((Get-Item (Join-Path $destination 'a_OUTPUT.txt')).PSPath, (Get-Item (Join-Path $destination 'b_OUTPUT.txt')).PSPath)
+        $received.PSParentPath | Should -Be @((Get-Item $destination).PSPath, (Get-Item $destination).PSPath)
+        @($received | ForEach-Object { "$($_.BlobName) $($_.Status) $($_.Length)" }) | Should -Be @('a_OUTPUT.txt Downloaded 3', 'b_OUTPUT.txt Downloaded 5')
+        $rendered.Errors | Should -BeNullOrEmpty
+        $text = @($rendered.HostLines | ForEach-Object Text)
+        $text | Should -Be @($reference.HostLines | ForEach-Object Text)
+        $text | Should -Contain "    Directory: $destination"
+        @($text | Where-Object { $_ -match '^\S+\s.*\s5 b_OUTPUT\.txt$' }).Count | Should -Be 1
+    }
+
+    It 'downloads again into the same folder without an error: identical files are Unchanged; a changed one still needs -Force' {
+        $container = New-ProbeContainerWith 'again' @{ 'same.txt' = 'same bytes'; 'edited.txt' = 'from storage'; 'nested/n.txt' = 'n' }
+        $destination = Join-Path $TestDrive 'again'
+        $download = 'param($Container, $Destination) Receive-BwOutput $Container $Destination -Verbose -ErrorAction Stop; "next statement runs"'
+        $parameters = @{ Container = $container; Destination = $destination }
+
+        $first = Invoke-ScriptedHost -Script $download -Parameters $parameters
+        $writtenAt = (Get-Item (Join-Path $destination 'same.txt')).LastWriteTimeUtc
+        $second = Invoke-ScriptedHost -Script $download -Parameters $parameters
+        $local = Write-TestFile 'edited.txt' 'local edit!!' $destination
+        $edited = @(Receive-BwOutput $container $destination -ErrorVariable problems -ErrorAction SilentlyContinue | Sort-Object BlobName)
+
+        foreach ($run in $first, $second) { $run.Errors | Should -BeNullOrEmpty; $run.Terminating | Should -BeNullOrEmpty; "$($run.Output[-1])" | Should -Be 'next statement runs' }
+        @($first.Output | Select-Object -SkipLast 1 | ForEach-Object { "$($_.BlobName) $($_.Status)" } | Sort-Object) | Should -Be @('edited.txt Downloaded', 'nested/n.txt Downloaded', 'same.txt Downloaded')
+        @($second.Output | Select-Object -SkipLast 1 | ForEach-Object { "$($_.BlobName) $($_.Status)" } | Sort-Object) | Should -Be @('edited.txt Unchanged', 'nested/n.txt Unchanged', 'same.txt Unchanged')
+        @($second.Verbose.Message | Where-Object { $_ -like '*(Unchanged).' }).Count | Should -Be 3
+        $second.Verbose.Message | Should -Contain "'$(Join-Path $destination 'same.txt')' already holds blob 'same.txt' (same content): left as it is (Unchanged)."
+        (Get-Item (Join-Path $destination 'same.txt')).LastWriteTimeUtc | Should -Be $writtenAt
+        $problems.Count | Should -Be 1
+        Assert-BwError $problems[0] 'OutputFileExists' 'ReceiveBwOutputCommand' 'ResourceExists' $local
+        Get-Content -Raw $local | Should -Be 'local edit!!'
+        @($edited | ForEach-Object { "$($_.BlobName) $($_.Status)" }) | Should -Be @('nested/n.txt Unchanged', 'same.txt Unchanged')
+    }
+
     It 'downloads in parallel up to -ThrottleLimit' {
         $blobs = @{}; foreach ($i in 0..23) { $blobs['out{0:D2}.txt' -f $i] = "output $i" }
         $container = New-ProbeContainerWith 'throttle' $blobs

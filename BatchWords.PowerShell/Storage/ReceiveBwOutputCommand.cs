@@ -8,6 +8,7 @@ namespace BatchWords.PowerShell;
 /// pipe in; each container is downloaded once per invocation however many objects name it, and only once
 /// the whole pipeline input has arrived: the upstream cmdlet (Publish-BwInput, Wait-BwTask) emits objects
 /// while it is still writing to the container, so listing it at the first object would miss the rest.
+/// Each file is the FileSystem provider's item (as Get-Item emits it), with BlobName and Status added.
 /// </summary>
 [Cmdlet(VerbsCommunications.Receive, "BwOutput", SupportsShouldProcess = true,
     HelpUri = ProjectLinks.Project + "#the-tutorial-step-by-step")]
@@ -59,7 +60,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     [Parameter(Mandatory = true, Position = 1)]
     public string Destination { get; set; } = string.Empty;
 
-    /// <summary>Overwrite existing local files.</summary>
+    /// <summary>Overwrite existing local files whose content differs (identical ones are left as they are, Unchanged).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -105,6 +106,27 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
         foreach (var pending in _pending) Download(new BwStorageClient(pending.Context), pending);
     }
 
+    /// <summary>
+    /// Emits the file as the FileSystem provider's item, so it formats as Get-Item's does (Mode, LastWriteTime,
+    /// Length, the "Directory:" header), with the blob it came from and what was done as note properties.
+    /// </summary>
+    private void WriteDownloaded(OutputDownloaded downloaded)
+    {
+        if (downloaded.Status == OutputFileStatus.Unchanged)
+            WriteVerbose($"'{downloaded.File.FullName}' already holds blob '{downloaded.BlobName}' (same content): left as it is (Unchanged).");
+        PSObject? item = null;
+        try { item = SessionState.InvokeProvider.Item.Get(new[] { FileSystemProviderPrefix + downloaded.File.FullName }, force: true, literalPath: true).FirstOrDefault(); }
+        // Moved or deleted by another program since it landed: still report what was downloaded, as a FileInfo.
+        catch (Exception e) when (e is ItemNotFoundException or ProviderInvocationException) { }
+        item ??= PSObject.AsPSObject(downloaded.File);
+        item.Properties.Add(new PSNoteProperty("BlobName", downloaded.BlobName));
+        item.Properties.Add(new PSNoteProperty("Status", downloaded.Status));
+        WriteObject(item);
+    }
+
+    // Provider-qualified, so the path means the file system whatever drive the session's location is on.
+    private const string FileSystemProviderPrefix = @"Microsoft.PowerShell.Core\FileSystem::";
+
     private void Download(BwStorageClient client, PendingDownload pending)
     {
         var (container, destination) = (pending.Container, pending.Destination);
@@ -119,7 +141,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
                 switch (item)
                 {
                     case TransferProgress p: WriteProgress(progress.Update(p)); break;
-                    case OutputDownloaded d: WriteObject(d.File); break;
+                    case OutputDownloaded d: WriteDownloaded(d); break;
                     case TransferFailed f when f.Error.ErrorId == "OutputBlobNotFound" && pending.OfFailedTasks.Contains(f.Item):
                         WriteWarning($"No output '{f.Item}' in container '{container}': its task failed (reported by Wait-BwTask with its exit code and stderr), so it uploaded nothing.");
                         break;

@@ -7,7 +7,8 @@ namespace BatchWords;
 
 /// <summary>
 /// Downloads every blob of a container (all listing pages), or the named blobs (one GET each, no listing), into a directory, in parallel up to a limit:
-/// names that would escape the directory are refused, existing files are kept unless Force, and each blob
+/// names that would escape the directory are refused, a local file that already holds the blob's bytes is left
+/// as it is (Unchanged), one that differs is kept unless Force, and each blob
 /// lands through a temporary file so a failed download never leaves a truncated output behind.
 /// </summary>
 internal sealed class OutputDownloader
@@ -26,17 +27,17 @@ internal sealed class OutputDownloader
     {
         // Named blobs are fetched by name: listing a 10,000-blob container to find one name cost seconds and
         // several list pages. A name that is not there fails on its own GET (404), reported as OutputBlobNotFound.
-        List<(string Name, long Length)> blobs;
+        List<RemoteBlob> blobs;
         if (_options.BlobNames is { } wanted)
-            blobs = wanted.Distinct(StringComparer.Ordinal).Select(name => (name, 0L)).ToList();
+            blobs = wanted.Distinct(StringComparer.Ordinal).Select(name => new RemoteBlob(name, null, null)).ToList();
         else
         {
-            blobs = new List<(string, long)>();
+            blobs = new List<RemoteBlob>();
             try
             {
                 // The async pageable follows continuation tokens: every page, not only the first 5,000 names.
                 await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = _options.Prefix }, cancellationToken).ConfigureAwait(false))
-                    blobs.Add((item.Name, item.Properties.ContentLength ?? 0));
+                    blobs.Add(new RemoteBlob(item.Name, item.Properties.ContentLength ?? 0, item.Properties.ContentHash));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -54,7 +55,7 @@ internal sealed class OutputDownloader
 
         var events = Channel.CreateUnbounded<TransferEvent>(new UnboundedChannelOptions { SingleReader = true });
         // Without a listing the sizes of named blobs are not known beforehand: progress then counts files.
-        var tracker = new TransferProgressTracker(events.Writer, blobs.Count, blobs.Sum(b => b.Length));
+        var tracker = new TransferProgressTracker(events.Writer, blobs.Count, blobs.Sum(b => b.Length ?? 0));
         var producer = Task.Run(async () =>
         {
             try
@@ -62,7 +63,11 @@ internal sealed class OutputDownloader
                 var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ThrottleLimit, CancellationToken = cancellationToken };
                 await Parallel.ForEachAsync(blobs, parallel, async (blob, token) =>
                 {
-                    try { events.Writer.TryWrite(new OutputDownloaded(await DownloadOneAsync(root, blob.Name, tracker, token).ConfigureAwait(false), blob.Name)); }
+                    try
+                    {
+                        var (file, status) = await DownloadOneAsync(root, blob, tracker, token).ConfigureAwait(false);
+                        events.Writer.TryWrite(new OutputDownloaded(file, blob.Name, status));
+                    }
                     // No container: no other blob will be found either, so the whole download stops with one error.
                     catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "ContainerNotFound")
                     {
@@ -88,14 +93,33 @@ internal sealed class OutputDownloader
         await producer.ConfigureAwait(false);
     }
 
-    private async Task<FileInfo> DownloadOneAsync(string root, string blobName, TransferProgressTracker tracker, CancellationToken cancellationToken)
+    /// <summary>A blob to fetch: length and Content-MD5 come from the listing, or are null for a blob asked for by name.</summary>
+    private sealed record RemoteBlob(string Name, long? Length, byte[]? ContentMd5);
+
+    private async Task<(FileInfo File, OutputFileStatus Status)> DownloadOneAsync(string root, RemoteBlob blob, TransferProgressTracker tracker, CancellationToken cancellationToken)
     {
+        var blobName = blob.Name;
         var target = DownloadPathRules.Resolve(root, blobName);
         if (Directory.Exists(target))
             throw new BwException(BwErrorKind.ResourceExists, "OutputPathIsDirectory",
                 $"Blob '{blobName}' would replace the directory '{target}'.", blobName, "Download into another destination.");
-        if (File.Exists(target) && !_options.Force)
-            throw OutputExists(blobName, target);
+        var client = _container.GetBlobClient(blobName);
+
+        // Downloading into the same folder again: a local copy with the blob's bytes is left alone and reported
+        // Unchanged (as Publish-BwInput does for identical blobs), with or without Force. Only a copy that
+        // differs is the user's data at stake: kept without Force (OutputFileExists), replaced with it.
+        var verdict = LocalCopyComparison.Verdict.Unknown;
+        if (File.Exists(target))
+        {
+            var (length, md5) = blob.Length is { } listed ? (listed, blob.ContentMd5) : await GetLengthAndMd5Async(client, cancellationToken).ConfigureAwait(false);
+            verdict = await LocalCopyComparison.CompareAsync(target, length, md5, cancellationToken).ConfigureAwait(false);
+            if (verdict == LocalCopyComparison.Verdict.Same)
+            {
+                tracker.AddBytes(length, blobName);
+                return (new FileInfo(target), OutputFileStatus.Unchanged);
+            }
+            if (verdict == LocalCopyComparison.Verdict.Different && !_options.Force) throw OutputExists(blobName, target);
+        }
 
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
@@ -103,15 +127,28 @@ internal sealed class OutputDownloader
         try
         {
             var download = new BlobDownloadToOptions { ProgressHandler = tracker.ForFile(blobName) };
-            await _container.GetBlobClient(blobName).DownloadToAsync(temporary, download, cancellationToken).ConfigureAwait(false);
+            await client.DownloadToAsync(temporary, download, cancellationToken).ConfigureAwait(false);
+            // Same length but no Content-MD5 to compare (a blob uploaded in blocks): the bytes decide.
+            if (verdict == LocalCopyComparison.Verdict.Unknown && File.Exists(target))
+            {
+                if (await LocalCopyComparison.SameBytesAsync(temporary, target, cancellationToken).ConfigureAwait(false))
+                    return (new FileInfo(target), OutputFileStatus.Unchanged);
+                if (!_options.Force) throw OutputExists(blobName, target);
+            }
             try { File.Move(temporary, target, overwrite: _options.Force); }
             catch (IOException) when (!_options.Force && File.Exists(target)) { throw OutputExists(blobName, target); }
-            return new FileInfo(target);
+            return (new FileInfo(target), OutputFileStatus.Downloaded);
         }
         finally
         {
             if (File.Exists(temporary)) File.Delete(temporary);
         }
+    }
+
+    private static async Task<(long Length, byte[]? ContentMd5)> GetLengthAndMd5Async(BlobClient blob, CancellationToken cancellationToken)
+    {
+        var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        return (properties.ContentLength, properties.ContentHash);
     }
 
     private BwException NotFound(string name) => new(BwErrorKind.ObjectNotFound, "OutputBlobNotFound",

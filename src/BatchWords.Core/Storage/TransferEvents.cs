@@ -41,17 +41,19 @@ public sealed class InputUploaded : TransferEvent
     public BwInputFile File { get; }
 }
 
-/// <summary>One blob was written to a local file.</summary>
+/// <summary>One blob is in a local file (written now, or already there with the same bytes).</summary>
 public sealed class OutputDownloaded : TransferEvent
 {
-    public OutputDownloaded(FileInfo file, string blobName)
+    public OutputDownloaded(FileInfo file, string blobName, OutputFileStatus status)
     {
         File = file;
         BlobName = blobName;
+        Status = status;
     }
 
     public FileInfo File { get; }
     public string BlobName { get; }
+    public OutputFileStatus Status { get; }
 }
 
 /// <summary>One file or blob failed; the others go on.</summary>

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using BatchWords.Core.Tests.Infrastructure;
 using Xunit;
 
@@ -67,6 +68,63 @@ public sealed class DownloadTests : IDisposable
 
         Assert.Empty(forced.Failures());
         Assert.Equal("from storage", File.ReadAllText(local));
+    }
+
+    [Fact]
+    public async Task Downloading_again_leaves_identical_files_Unchanged_and_still_refuses_a_changed_one()
+    {
+        var container = await NewContainerWithAsync(("same.txt", "same bytes"u8.ToArray()), ("edited.txt", "from storage"u8.ToArray()));
+        var destination = _temp.Combine("again");
+        var first = await _client.DownloadOutputsAsync(container.Name, destination).CollectAsync();
+        var same = Path.Combine(destination, "same.txt");
+        var edited = Path.Combine(destination, "edited.txt");
+        var writtenAt = File.GetLastWriteTimeUtc(same);
+        File.WriteAllText(edited, "local edit!!"); // same length as the blob: only the MD5 tells them apart
+
+        var listed = await _client.DownloadOutputsAsync(container.Name, destination).CollectAsync();
+        var named = await _client.DownloadOutputsAsync(container.Name, destination, new DownloadOptions { BlobNames = new[] { "same.txt" } }).CollectAsync();
+        var forced = await _client.DownloadOutputsAsync(container.Name, destination, new DownloadOptions { Force = true }).CollectAsync();
+
+        Assert.All(first.OfType<OutputDownloaded>(), d => Assert.Equal(OutputFileStatus.Downloaded, d.Status));
+        var refused = Assert.Single(listed.Failures());
+        Assert.Equal(("OutputFileExists", (object)edited), (refused.Error.ErrorId, refused.Error.Target!));
+        var unchanged = Assert.Single(listed.OfType<OutputDownloaded>());
+        Assert.Equal(("same.txt", OutputFileStatus.Unchanged, same), (unchanged.BlobName, unchanged.Status, unchanged.File.FullName));
+        Assert.Empty(named.Failures());
+        Assert.Equal(OutputFileStatus.Unchanged, Assert.Single(named.OfType<OutputDownloaded>()).Status);
+        Assert.Equal(writtenAt, File.GetLastWriteTimeUtc(same));
+        Assert.Empty(forced.Failures());
+        Assert.Equal(new[] { "edited.txt Downloaded", "same.txt Unchanged" },
+            forced.OfType<OutputDownloaded>().Select(d => $"{d.BlobName} {d.Status}").Order(StringComparer.Ordinal));
+        Assert.Equal("from storage", File.ReadAllText(edited));
+        var last = listed.OfType<TransferProgress>().Last();
+        Assert.Equal((2, 2), (last.FilesDone, last.FilesTotal));
+    }
+
+    [Fact]
+    public async Task A_blob_without_Content_MD5_is_compared_byte_for_byte()
+    {
+        // Committed from blocks: the service stores no Content-MD5 for the whole blob, so only the bytes can tell.
+        var container = await NewContainerWithAsync();
+        foreach (var name in new[] { "blocks.txt", "changed.txt" })
+        {
+            var blob = container.GetBlockBlobClient(name);
+            var blockId = Convert.ToBase64String("block-0"u8.ToArray());
+            await blob.StageBlockAsync(blockId, new MemoryStream("block content"u8.ToArray()));
+            await blob.CommitBlockListAsync(new[] { blockId });
+            Assert.Null((await blob.GetPropertiesAsync()).Value.ContentHash);
+        }
+        var destination = _temp.Combine("blocks");
+        await _client.DownloadOutputsAsync(container.Name, destination).CollectAsync();
+        File.WriteAllText(Path.Combine(destination, "changed.txt"), "block CONTENT");
+
+        var again = await _client.DownloadOutputsAsync(container.Name, destination).CollectAsync();
+
+        var unchanged = Assert.Single(again.OfType<OutputDownloaded>());
+        Assert.Equal(("blocks.txt", OutputFileStatus.Unchanged), (unchanged.BlobName, unchanged.Status));
+        Assert.Equal("OutputFileExists", Assert.Single(again.Failures()).Error.ErrorId);
+        Assert.Equal("block CONTENT", File.ReadAllText(Path.Combine(destination, "changed.txt")));
+        Assert.Empty(Directory.GetFiles(destination, "*.bwpart", SearchOption.AllDirectories));
     }
 
     [Fact]
