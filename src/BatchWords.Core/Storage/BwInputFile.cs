@@ -10,9 +10,10 @@ public enum InputFileStatus
 }
 
 /// <summary>
-/// An input file in blob storage, ready to become a Batch task's resource file. <see cref="ReadSasUri"/> is a
-/// SECRET (anyone holding it can read the blob until <see cref="SasExpiresOn"/>): no format view shows it and
-/// <see cref="ToString"/> leaves it out.
+/// An input file in blob storage, ready to become a Batch task's resource file. Its read SAS URL is a SECRET
+/// (anyone holding it can read the blob until <see cref="SasExpiresOn"/>), so it is not a property: whatever walks
+/// properties (format views, Format-List *, ConvertTo-Json, Export-Csv, a runbook's job log) cannot write it.
+/// Start-BwJob gets it through <see cref="GetReadSasUri"/>; a user who needs it asks the same way.
 /// </summary>
 public sealed class BwInputFile
 {
@@ -26,7 +27,7 @@ public sealed class BwInputFile
         ContentMd5 = contentMd5;
         Status = status;
         BlobUri = blobUri;
-        ReadSasUri = readSasUri;
+        _readSasUri = readSasUri;
         SasExpiresOn = sasExpiresOn;
     }
 
@@ -46,10 +47,12 @@ public sealed class BwInputFile
     /// <summary>The blob URL without any SAS (safe to display).</summary>
     public Uri BlobUri { get; }
 
-    /// <summary>SECRET: the blob URL with a read-only SAS, for Batch resource files. Never displayed by default.</summary>
-    public Uri ReadSasUri { get; }
+    private readonly Uri _readSasUri;
 
-    /// <summary>When <see cref="ReadSasUri"/> stops working.</summary>
+    /// <summary>SECRET: the blob URL with a read-only SAS, for Batch resource files. A method, not a property, so serialization never walks it.</summary>
+    public Uri GetReadSasUri() => _readSasUri;
+
+    /// <summary>When the read SAS URL (<see cref="GetReadSasUri"/>) stops working.</summary>
     public DateTimeOffset SasExpiresOn { get; }
 
     public override string ToString() => $"{Container}/{BlobName}";

@@ -46,8 +46,8 @@ public sealed class UploadTests : IDisposable
         Assert.Equal(16, uploaded[0].Length);
         Assert.Equal(Convert.ToBase64String(MD5.HashData(File.ReadAllBytes(a))), uploaded[0].ContentMd5);
         Assert.Equal(File.ReadAllBytes(b), await ReadBlobAsync(container, "b.bin"));
-        Assert.Contains("sig=", uploaded[0].ReadSasUri.Query);
-        Assert.Contains("sp=r&", uploaded[0].ReadSasUri.Query + "&");
+        Assert.Contains("sig=", uploaded[0].GetReadSasUri().Query);
+        Assert.Contains("sp=r&", uploaded[0].GetReadSasUri().Query + "&");
         Assert.Equal("", uploaded[0].BlobUri.Query);
         Assert.InRange(uploaded[0].SasExpiresOn, DateTimeOffset.UtcNow.AddHours(2).AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(2).AddMinutes(1));
         Assert.DoesNotContain("sig=", uploaded[0].ToString());
