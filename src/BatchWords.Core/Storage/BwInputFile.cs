@@ -25,7 +25,7 @@ public sealed class BwInputFile
         Path = path;
         Length = length;
         ContentMd5 = contentMd5;
-        Status = status;
+        StatusKind = status;
         BlobUri = blobUri;
         _readSasUri = readSasUri;
         SasExpiresOn = sasExpiresOn;
@@ -42,7 +42,10 @@ public sealed class BwInputFile
     /// <summary>Base64 MD5 of the content, as the blob's Content-MD5 holds it.</summary>
     public string ContentMd5 { get; }
 
-    public InputFileStatus Status { get; }
+    /// <summary>Uploaded or Unchanged: an <see cref="InputFileStatus"/> name, as a string so ConvertTo-Json writes the name, not a number.</summary>
+    public string Status => StatusKind.ToString();
+
+    internal InputFileStatus StatusKind { get; }
 
     /// <summary>The blob URL without any SAS (safe to display).</summary>
     public Uri BlobUri { get; }

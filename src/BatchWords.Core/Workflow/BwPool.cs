@@ -63,7 +63,10 @@ public sealed class BwPool
     public IReadOnlyList<string> StartTaskContainers { get => _startTaskContainers; init => _startTaskContainers = new DisplayList<string>(value); }
     private readonly DisplayList<string> _startTaskContainers = DisplayList<string>.Empty;
 
-    public PoolProvisioning Provisioning { get; init; }
+    /// <summary>Created, Reused or Existing: a <see cref="PoolProvisioning"/> name, as a string so ConvertTo-Json writes the name, not a number.</summary>
+    public string Provisioning => ProvisioningKind.ToString();
+
+    internal PoolProvisioning ProvisioningKind { get; init; }
     public DateTimeOffset? CreationTime { get; init; }
 
     public override string ToString() => Id;

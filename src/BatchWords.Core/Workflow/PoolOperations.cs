@@ -316,7 +316,7 @@ public sealed class PoolOperations
             ApplicationContainer = pool.Metadata?.FirstOrDefault(m => m.Name == ApplicationContainerMetadata)?.Value,
             StartTaskContainers = StartTaskContainers(pool),
             NodeStates = nodeStates,
-            Provisioning = provisioning,
+            ProvisioningKind = provisioning,
             CreationTime = pool.CreationTime,
         };
     }
