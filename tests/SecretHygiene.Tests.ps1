@@ -212,7 +212,7 @@ Describe 'Storage secrets of an Azure context' -Tag 'Integration', 'Slow' {
             $objects.Terminating | Should -BeNullOrEmpty
             $views.Errors | Should -BeNullOrEmpty
             $objects.Output.Count | Should -Be (1 + 3 + 3)
-            @($objects.Output | Where-Object { $_ -is [BatchWords.BwInputFile] -and $_.GetReadSasUri() }).Count | Should -Be 3
+            @($objects.Output | Where-Object { $_.PSObject.Methods['GetReadSasUri'] -and $_.GetReadSasUri() }).Count | Should -Be 3
             @($views.HostLines | Where-Object { $_.Text -like 'BlobName*' }) | Should -Not -BeNullOrEmpty
             @($objects.Progress) + @($objects.HostProgress) | Should -Not -BeNullOrEmpty
             # With a SAS the user's own token is what the read URL carries (no key to sign a narrower one): it is
