@@ -317,6 +317,21 @@ Describe 'Get-BwPool' -Tag 'Integration' {
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($problems[0].TargetObject)" | Should -Be $missing
     }
+
+    It 'shows the request id and the client request id of a failed request, for support' {
+        $missing = New-TestId 'missing'
+
+        $problem = { Get-BwPool -Id $missing -ErrorAction Stop } | Should -Throw -PassThru
+
+        # The emulator answers with request-id and echoes client-request-id, as the Batch service does.
+        $problem.Exception.RequestId | Should -Match '^[0-9a-f-]{36}$'
+        $problem.Exception.ClientRequestId | Should -Match '^[0-9a-f-]{36}$'
+        $problem.Exception.RequestId | Should -Not -Be $problem.Exception.ClientRequestId
+        $shown = "Request id: $($problem.Exception.RequestId), client request id: $($problem.Exception.ClientRequestId)."
+        $problem.ErrorDetails.Message | Should -BeLike "*$shown"
+        ($problem | Out-String) | Should -BeLike "*$($problem.Exception.RequestId)*"
+        $problem.ErrorDetails.RecommendedAction | Should -BeLike '*Get-BwPool*'
+    }
 }
 
 Describe 'Start-BwJob, Get-BwJob and Get-BwTask' -Tag 'Integration', 'Slow' {

@@ -78,6 +78,27 @@ Describe 'The BwPool, BwJob and BwTask views' -Tag 'Integration' {
         Get-TableRow $run "^$Pool\s+active\s+steady\s+1/1\s+0/0\s+1\s+standard_d2s_v3\s+idle=1\s+Existing$" | Should -HaveCount 1
     }
 
+    It 'exports a pool, its tasks and the context with values and enum names, not type names or numbers' {
+        $pool = Get-BwPool -Id $Pool
+        $csv = Join-Path $TestDrive 'pool.csv'
+        $pool | Export-Csv -LiteralPath $csv
+        $row = Import-Csv -LiteralPath $csv
+
+        $row.NodeStates | Should -Be 'idle 1'
+        $row.StartTaskContainers | Should -Be $App
+        $row.Provisioning | Should -Be 'Existing'
+        # Still real collections for scripts.
+        $pool.NodeStates.idle | Should -Be 1
+        @($pool.StartTaskContainers).Count | Should -Be 1
+
+        $pool | ConvertTo-Json -Depth 5 | Should -BeLike '*"Provisioning": "Existing"*'
+        Get-BwTask -JobId $Job | ConvertTo-Json -Depth 5 | Should -BeLike '*"State": "completed"*'
+        $context = Get-BwContext | ConvertTo-Json -Depth 5
+        $context | Should -BeLike '*"Backend": "Local"*'
+        $context | Should -BeLike '*"StorageAuthentication": "SharedKey"*'
+        $context | Should -BeLike '*"BatchAuthentication": "SharedKey"*'
+    }
+
     It 'renders a job at <Width> columns as a table row with every task count' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
         $run = Invoke-ScriptedHost -Script 'param($Id) Get-BwJob -Id $Id' -Parameters @{ Id = $Job } -ToHost -Width $Width
 
@@ -127,5 +148,11 @@ Describe 'The BwTutorialResult view' -Tag 'Integration', 'Slow' {
             Get-TableRow $run '^topNtask1\s+taskdata2\.txt\s+True\s+0\s+Storage 11, for 8, data 7$' | Should -HaveCount 1
             Get-TableRow $run '^topNtask2\s+taskdata3\.txt\s+True\s+0\s+the 10, of 8, and 6$' | Should -HaveCount 1
         }
+
+        # Export-Csv writes the words, not the list's type name; the list stays a list for scripts.
+        $csv = Join-Path $TestDrive 'results.csv'
+        $results | Export-Csv -LiteralPath $csv
+        (Import-Csv -LiteralPath $csv | Where-Object TaskId -eq 'topNtask0').TopWords | Should -BeLike 'to 18; and 17; you 14*'
+        ($results | Where-Object TaskId -eq 'topNtask0').TopWords[0].Word | Should -Be 'to'
     }
 }

@@ -6,7 +6,7 @@
     property), error records (message, exception chain, details, category, target), the terminating error,
     warnings, verbose, information, progress (stream and host), the host's lines (Out-Default's format views,
     "What if:", and the error, warning, verbose, debug and information lines; debug is on in every script) and
-    prompts. The one deliberate carrier is BwInputFile.ReadSasUri, excluded where it is the point.
+    prompts. BwInputFile's read SAS is reached only by its GetReadSasUri() method, so no property carries one.
 
     Storage: the four ways to authorize an Azure context (shared key, SAS token, a connection string with a key,
     one with a SAS), each pointed at the suite's Azurite; a wrong key; a forged SAS; the Local context.
@@ -212,12 +212,12 @@ Describe 'Storage secrets of an Azure context' -Tag 'Integration', 'Slow' {
             $objects.Terminating | Should -BeNullOrEmpty
             $views.Errors | Should -BeNullOrEmpty
             $objects.Output.Count | Should -Be (1 + 3 + 3)
-            @($objects.Output | Where-Object { $_.ReadSasUri }).Count | Should -Be 3
+            @($objects.Output | Where-Object { $_.PSObject.Methods['GetReadSasUri'] -and $_.GetReadSasUri() }).Count | Should -Be 3
             @($views.HostLines | Where-Object { $_.Text -like 'BlobName*' }) | Should -Not -BeNullOrEmpty
             @($objects.Progress) + @($objects.HostProgress) | Should -Not -BeNullOrEmpty
-            # With a SAS the user's own token is what the read URL carries (no key to sign a narrower one), so
-            # ReadSasUri is the one property allowed to hold it.
-            Find-Secret $objects $connection.Secrets 'ReadSasUri' | Should -BeNullOrEmpty
+            # With a SAS the user's own token is what the read URL carries (no key to sign a narrower one): it is
+            # reached by GetReadSasUri() only, so no output property holds it.
+            Find-Secret $objects $connection.Secrets | Should -BeNullOrEmpty
             Find-Secret $views $connection.Secrets | Should -BeNullOrEmpty
             Test-ProbeContainer $container | Should -BeFalse
         }
@@ -276,20 +276,20 @@ New-BwContainer -Name $Container -Context $context -Verbose
         try {
             $objects = Invoke-ScriptedHost -Parameters @{ Data = $TutorialData; Container = $container } -Script (Add-DebugPreference 'param($Data, $Container) Get-ChildItem $Data -Filter *.txt | Publish-BwInput -Container $Container -Verbose')
             # The views publish again (new signatures): the script hands them over in a file, not to the host. The
-            # default views are checked; Format-List * is the user asking for ReadSasUri, which then shows.
+            # default views are checked; the read SAS is not a property, so no view can show it.
             $views = Invoke-ScriptedHost -ToHost -Parameters @{ Data = $TutorialData; Container = $container; SignatureFile = $signatureFile } -Script (Add-DebugPreference @'
 param($Data, $Container, $SignatureFile)
 Get-BwContext
 $files = Get-ChildItem $Data -Filter *.txt | Publish-BwInput -Container $Container -Verbose
-$files.ReadSasUri.AbsoluteUri | Set-Content -LiteralPath $SignatureFile
+$files.GetReadSasUri().AbsoluteUri | Set-Content -LiteralPath $SignatureFile
 $files
 '@)
             $objects.Errors | Should -BeNullOrEmpty
             $views.Errors | Should -BeNullOrEmpty
-            $signatures = @($objects.Output | ForEach-Object { Get-SasSignature $_.ReadSasUri.AbsoluteUri }) + @(Get-Content -LiteralPath $signatureFile | ForEach-Object { Get-SasSignature $_ })
+            $signatures = @($objects.Output | ForEach-Object { Get-SasSignature $_.GetReadSasUri().AbsoluteUri }) + @(Get-Content -LiteralPath $signatureFile | ForEach-Object { Get-SasSignature $_ })
             $signatures.Count | Should -Be 6
             $secrets = @(Get-SecretForm $signatures) + $DevKey
-            Find-Secret $objects $secrets 'ReadSasUri' | Should -BeNullOrEmpty
+            Find-Secret $objects $secrets | Should -BeNullOrEmpty
             Find-Secret $views $secrets | Should -BeNullOrEmpty
             $views.HostLines | Where-Object { $_.Text -like '*ReadSasUri*' } | Should -BeNullOrEmpty
             ($views.HostLines.Text -join "`n") | Should -BeLike '*Backend*Local*'

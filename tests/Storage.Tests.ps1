@@ -729,7 +729,7 @@ Describe 'Publish-BwInput' -Tag 'Integration' {
 
         foreach ($case in @(@{ Item = $default; Expiry = [TimeSpan]::FromHours(2) }, @{ Item = $short; Expiry = [TimeSpan]::FromMinutes(30) })) {
             $item = $case.Item
-            $sas = [Uri] $item.ReadSasUri
+            $sas = $item.GetReadSasUri()
             $query = [Web.HttpUtility]::ParseQueryString($sas.Query)
             $query['sp'] | Should -Be 'r'
             $query['sr'] | Should -Be 'b'
@@ -841,7 +841,7 @@ Describe 'Publish-BwInput' -Tag 'Integration' {
         Get-ProbeBlobList $container | Should -BeNullOrEmpty
     }
 
-    It 'names the requests with -Verbose and never shows a SAS signature but in ReadSasUri' {
+    It 'names the requests with -Verbose and never shows a SAS signature in any output property' {
         $container = New-ProbeContainerWith 'verbose'
         $file = Write-TestFile 'v.txt' 'verbose'
 
@@ -849,10 +849,10 @@ Describe 'Publish-BwInput' -Tag 'Integration' {
 
         $result.Errors | Should -BeNullOrEmpty
         $result.Output.Count | Should -Be 1
-        $signature = [Web.HttpUtility]::ParseQueryString(([Uri] $result.Output[0].ReadSasUri).Query)['sig']
+        $signature = [Web.HttpUtility]::ParseQueryString($result.Output[0].GetReadSasUri().Query)['sig']
         $result.Verbose.Message | Should -Contain "Uploading 1 file(s) to $BlobBase/$container (PUT blob per file, 3 at a time)."
         $result.Verbose.Message | Should -Contain "Uploaded: $file -> $BlobBase/$container/v.txt"
-        Assert-NoSecret $result $signature -ExceptOutputProperties 'ReadSasUri'
+        Assert-NoSecret $result $signature
     }
 
     It 'never shows a SAS signature in the default view, in ToString or in verbose output' {
@@ -860,9 +860,10 @@ Describe 'Publish-BwInput' -Tag 'Integration' {
         $file = Get-ChildItem $TutorialData -Filter *.txt | Select-Object -First 1
         $all = $file | Publish-BwInput -Container $container -Prefix 'secret/' -Verbose 4>&1
         $inputFile = $all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
-        $signature = [System.Web.HttpUtility]::ParseQueryString($inputFile.ReadSasUri.Query)['sig']
+        $signature = [System.Web.HttpUtility]::ParseQueryString($inputFile.GetReadSasUri().Query)['sig']
         $signature | Should -Not -BeNullOrEmpty
         ($inputFile | Out-String).Contains($signature) | Should -BeFalse
+        ($inputFile | Format-List * | Out-String).Contains($signature) | Should -BeFalse
         "$inputFile".Contains($signature) | Should -BeFalse
         (($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n").Contains($signature) | Should -BeFalse
     }
@@ -877,6 +878,22 @@ Describe 'Publish-BwInput' -Tag 'Integration' {
         $text | Should -BeLike '*BlobName*mixed/*'
         $text | Should -Not -BeLike '*sig=*'
         $text | Should -Not -BeLike '*ReadSasUri*'
+    }
+
+    It 'logs no SAS when a runbook writes its input files as JSON or CSV' {
+        # A runbook's "$inputs | ConvertTo-Json" lands in the job log; the read SAS is reached by a method only.
+        $container = New-ProbeContainerWith 'export'
+        $inputs = Get-ChildItem $TutorialData -Filter *.txt | Publish-BwInput -Container $container -Prefix 'export/'
+        $inputs[0].GetReadSasUri().Query | Should -BeLike '*sig=*'
+        $json = $inputs | ConvertTo-Json -Depth 5
+        $csv = Join-Path $TestDrive 'inputs.csv'
+        $inputs | Export-Csv -LiteralPath $csv
+        $json | Should -Not -BeLike '*sig=*'
+        Get-Content -LiteralPath $csv -Raw | Should -Not -BeLike '*sig=*'
+        # ... and still say what a log needs: the blob, and enum names rather than numbers.
+        $json | Should -BeLike '*"BlobName": "export/*'
+        $json | Should -BeLike '*"Status": "Uploaded"*'
+        (Import-Csv -LiteralPath $csv)[0].Status | Should -Be 'Uploaded'
     }
 }
 

@@ -40,7 +40,7 @@ public sealed class DisconnectBwAccountCommand : BwCmdlet
         finally { while (log.TryDequeue(out var line)) WriteVerbose(line); }
         foreach (var result in results)
         {
-            if (result.Status == LocalServiceStopStatus.StillRunning)
+            if (result.Status == nameof(LocalServiceStopStatus.StillRunning))
                 WriteWarning($"{result.Name} (pid {result.ProcessId}) did not exit after SIGTERM; it was not killed, to keep its data. Try again, or stop it yourself once it is idle.");
             WriteObject(result);
         }

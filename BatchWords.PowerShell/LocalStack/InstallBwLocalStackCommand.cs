@@ -23,7 +23,7 @@ public sealed class InstallBwLocalStackCommand : PSCmdlet
         {
             var installer = new LocalStackInstaller(new LocalStackInstallOptions());
             var current = installer.Inspect();
-            if (current.Status == LocalStackInstallStatus.AlreadyInstalled)
+            if (current.Status == nameof(LocalStackInstallStatus.AlreadyInstalled))
             {
                 WriteVerbose($"Azurite {current.Version} is already installed in {current.InstallDirectory}: nothing to do.");
                 WriteObject(current);

@@ -90,11 +90,11 @@ public sealed class NewBwPoolCommand : BwCmdlet
             // than run the tasks on fewer or more nodes without a word.
             var askedDedicated = MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount)) && pool.TargetDedicatedNodes != NodeCount;
             var askedSpot = MyInvocation.BoundParameters.ContainsKey(nameof(SpotNodeCount)) && pool.TargetSpotNodes != SpotNodeCount;
-            if (pool.Provisioning == PoolProvisioning.Reused && (askedDedicated || askedSpot))
+            if (pool.Provisioning == nameof(PoolProvisioning.Reused) && (askedDedicated || askedSpot))
                 WriteWarning(pool.AutoScaleEnabled
                     ? $"Pool '{Id}' was reused; its autoscale formula sets its size ({pool.TargetDedicatedNodes} dedicated + {pool.TargetSpotNodes} Spot now). Disable-BwAutoScale first to size it by hand."
                     : $"Pool '{Id}' was reused with {pool.TargetDedicatedNodes} dedicated + {pool.TargetSpotNodes} Spot target node(s), not the {NodeCount} + {SpotNodeCount} asked for. Pass -Resize to resize it, or run Resize-BwPool -Id {Id}.");
-            if (pool.Provisioning == PoolProvisioning.Created && AutoScaleFormula is null && NodeCount == 0 && SpotNodeCount == 0)
+            if (pool.Provisioning == nameof(PoolProvisioning.Created) && AutoScaleFormula is null && NodeCount == 0 && SpotNodeCount == 0)
                 WriteWarning($"Pool '{Id}' has no nodes: its tasks wait until you resize it (Resize-BwPool -Id {Id} -NodeCount n or -SpotNodeCount n) or enable autoscale.");
             if (pool.LastAutoScaleRun is { Succeeded: false } run)
                 WriteWarning($"Pool '{Id}' was created with autoscale, but the formula's evaluation failed ({run.ErrorCode}): {run.ErrorMessage}");

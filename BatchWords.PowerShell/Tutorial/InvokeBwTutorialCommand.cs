@@ -167,7 +167,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         // The run's own input and output containers (named after the job), and the shared application container
         // New-BwPool puts the worker in. Each is reported Created or Existing: only the run's own are deleted.
         foreach (var container in Step("New-BwContainer", new Hashtable { ["Name"] = new[] { applicationContainer, inputContainer, outputContainer }, ["Context"] = context }))
-            if (container.BaseObject is BwContainer c) ledger.RecordContainer(c.Name, c.Status);
+            if (container.BaseObject is BwContainer c) ledger.RecordContainer(c.Name, Enum.Parse<ContainerStatus>(c.Status));
         ThrowIfStopped();
         if (!ledger.CreatedContainer(outputContainer)) RefuseToOverwriteOutputs(context, outputContainer, files);
 
@@ -175,7 +175,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         // No -Force: a blob of the same name with other content (in a container that existed before) is the
         // owner's, and its upload fails instead of replacing it.
         var inputs = Step("Publish-BwInput", new Hashtable { ["Container"] = inputContainer, ["LiteralPath"] = files.ToArray(), ["Context"] = context });
-        foreach (var input in inputs.Select(i => i.BaseObject).OfType<BwInputFile>().Where(i => i.Status == InputFileStatus.Uploaded))
+        foreach (var input in inputs.Select(i => i.BaseObject).OfType<BwInputFile>().Where(i => i.Status == nameof(InputFileStatus.Uploaded)))
             ledger.RecordBlobWritten(input.Container, input.BlobName);
         ThrowIfStopped();
         if (inputs.Count == 0) { Fail("None of the input files was uploaded; see the errors above."); return; }
@@ -195,7 +195,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         if (MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount))) poolParameters["NodeCount"] = NodeCount;
         if (MyInvocation.BoundParameters.ContainsKey(nameof(SpotNodeCount))) poolParameters["SpotNodeCount"] = SpotNodeCount;
         var pool = Step("New-BwPool", poolParameters);
-        ledger.PoolCreated = pool.Select(p => p.BaseObject).OfType<BwPool>().Any(p => p.Provisioning == PoolProvisioning.Created);
+        ledger.PoolCreated = pool.Select(p => p.BaseObject).OfType<BwPool>().Any(p => p.Provisioning == nameof(PoolProvisioning.Created));
         ThrowIfStopped();
         if (pool.Count == 0) { Fail("The pool could not be created or reused; see the error above."); return; }
 

@@ -10,7 +10,7 @@ public sealed class BwContext
     internal BwContext(BwBackend backend, string storageAccountName, Uri blobEndpoint, StorageCredential storage,
         string? batchAccountName, Uri? batchEndpoint, BatchCredential? batch)
     {
-        Backend = backend;
+        BackendKind = backend;
         StorageAccountName = storageAccountName;
         BlobEndpoint = blobEndpoint;
         Storage = storage;
@@ -19,19 +19,27 @@ public sealed class BwContext
         Batch = batch;
     }
 
-    public BwBackend Backend { get; }
+    // The enum-valued members are strings (the enum's name) so that ConvertTo-Json writes "Local", not 0;
+    // Core keeps the typed values internally.
+
+    /// <summary>Local or Azure (a <see cref="BwBackend"/> name).</summary>
+    public string Backend => BackendKind.ToString();
+
+    internal BwBackend BackendKind { get; }
     public string StorageAccountName { get; }
 
     /// <summary>The blob service root, without any SAS query.</summary>
     public Uri BlobEndpoint { get; }
 
-    public StorageAuthentication StorageAuthentication => Storage.Kind;
+    /// <summary>How storage requests authenticate (a <see cref="BatchWords.StorageAuthentication"/> name).</summary>
+    public string StorageAuthentication => Storage.Kind.ToString();
     public string? BatchAccountName { get; }
 
     /// <summary>The Batch account URL; null when the context has no Batch account (yet).</summary>
     public Uri? BatchEndpoint { get; }
 
-    public BatchAuthentication BatchAuthentication => Batch?.Kind ?? BatchAuthentication.None;
+    /// <summary>How Batch requests authenticate (a <see cref="BatchWords.BatchAuthentication"/> name; None without a Batch account).</summary>
+    public string BatchAuthentication => (Batch?.Kind ?? BatchWords.BatchAuthentication.None).ToString();
 
     /// <summary>The storage secrets; builds BlobServiceClients and SAS tokens.</summary>
     internal StorageCredential Storage { get; }

@@ -34,4 +34,10 @@ public class BwException : Exception
 
     /// <summary>Service error code (x-ms-error-code for Storage, the body's "code" for Batch).</summary>
     public string? ServiceErrorCode { get; init; }
+
+    /// <summary>The id the service gave the failed request (Batch's request-id, Storage's x-ms-request-id), for support.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>The id this client sent with the failed request (client-request-id), for support.</summary>
+    public string? ClientRequestId { get; init; }
 }

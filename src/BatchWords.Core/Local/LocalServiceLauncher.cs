@@ -105,7 +105,7 @@ internal sealed class LocalServiceLauncher
             var stopped = await TerminateAsync(pid, cancellationToken).ConfigureAwait(false);
             results.Add(new LocalServiceStopResult(name, pid, stopped ? LocalServiceStopStatus.Stopped : LocalServiceStopStatus.StillRunning));
         }
-        if (results.All(r => r.Status == LocalServiceStopStatus.Stopped)) File.Delete(statePath);
+        if (results.All(r => r.StatusKind == LocalServiceStopStatus.Stopped)) File.Delete(statePath);
         return results;
     }
 

@@ -12,4 +12,10 @@ public enum LocalServiceStopStatus
 }
 
 /// <summary>The outcome of stopping one local service.</summary>
-public sealed record LocalServiceStopResult(string Name, int? ProcessId, LocalServiceStopStatus Status);
+public sealed record LocalServiceStopResult(string Name, int? ProcessId, LocalServiceStopStatus StatusKind)
+{
+    /// <summary>Stopped, NotRunning or StillRunning: a <see cref="LocalServiceStopStatus"/> name, as a string so ConvertTo-Json writes the name.</summary>
+    public string Status => StatusKind.ToString();
+
+    internal LocalServiceStopStatus StatusKind { get; init; } = StatusKind;
+}

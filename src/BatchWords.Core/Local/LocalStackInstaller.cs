@@ -70,7 +70,7 @@ public sealed class LocalStackInstaller
     public async Task<LocalStackInstallResult> InstallAsync(IProgress<LocalStackInstallStep>? progress = null, CancellationToken cancellationToken = default)
     {
         var before = Inspect();
-        if (before.Status == LocalStackInstallStatus.AlreadyInstalled) return before;
+        if (before.StatusKind == LocalStackInstallStatus.AlreadyInstalled) return before;
         progress?.Report(new LocalStackInstallStep($"Checking for Node.js {MinimumNodeMajorVersion}+ and npm", 5));
         var (_, npm) = CheckPrerequisites();
 
@@ -89,11 +89,11 @@ public sealed class LocalStackInstaller
 
         progress?.Report(new LocalStackInstallStep("Checking the installed Azurite", 95));
         var after = Inspect();
-        if (after.Status != LocalStackInstallStatus.AlreadyInstalled)
+        if (after.StatusKind != LocalStackInstallStatus.AlreadyInstalled)
             throw new BwException(BwErrorKind.NotInstalled, "LocalStackInstallFailed",
                 $"'npm ci' in {InstallDirectory} succeeded, but Azurite {PinnedVersion} is not there (found {after.InstalledVersion ?? "none"}).", InstallDirectory,
                 $"Remove {InstallDirectory} and run Install-BwLocalStack again.");
-        return after with { Status = LocalStackInstallStatus.Installed };
+        return after with { StatusKind = LocalStackInstallStatus.Installed };
     }
 
     private string? InstalledVersion()
@@ -218,4 +218,10 @@ public enum LocalStackInstallStatus
 /// <param name="Status">Installed, AlreadyInstalled, or NotInstalled (-WhatIf, or an inspection).</param>
 /// <param name="MainScript">Azurite's blob main.js when installed.</param>
 public sealed record LocalStackInstallResult(string Component, string Version, string? InstalledVersion, string InstallDirectory,
-    LocalStackInstallStatus Status, string? MainScript);
+    LocalStackInstallStatus StatusKind, string? MainScript)
+{
+    /// <summary>A <see cref="LocalStackInstallStatus"/> name, as a string so ConvertTo-Json writes the name, not a number.</summary>
+    public string Status => StatusKind.ToString();
+
+    internal LocalStackInstallStatus StatusKind { get; init; } = StatusKind;
+}

@@ -14,7 +14,7 @@ public sealed class BwContainer
     public BwContainer(string name, ContainerStatus status, Uri uri)
     {
         Name = name;
-        Status = status;
+        StatusKind = status;
         Uri = uri;
     }
 
@@ -24,7 +24,10 @@ public sealed class BwContainer
     /// <summary>Alias of <see cref="Name"/>, so a BwContainer piped to a cmdlet binds its -Container parameter.</summary>
     public string Container => Name;
 
-    public ContainerStatus Status { get; }
+    /// <summary>Created, Existing or Removed: a <see cref="ContainerStatus"/> name, as a string so ConvertTo-Json writes the name, not a number.</summary>
+    public string Status => StatusKind.ToString();
+
+    internal ContainerStatus StatusKind { get; }
 
     /// <summary>The container URL, without any SAS.</summary>
     public Uri Uri { get; }

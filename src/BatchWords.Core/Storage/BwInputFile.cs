@@ -10,9 +10,10 @@ public enum InputFileStatus
 }
 
 /// <summary>
-/// An input file in blob storage, ready to become a Batch task's resource file. <see cref="ReadSasUri"/> is a
-/// SECRET (anyone holding it can read the blob until <see cref="SasExpiresOn"/>): no format view shows it and
-/// <see cref="ToString"/> leaves it out.
+/// An input file in blob storage, ready to become a Batch task's resource file. Its read SAS URL is a SECRET
+/// (anyone holding it can read the blob until <see cref="SasExpiresOn"/>), so it is not a property: whatever walks
+/// properties (format views, Format-List *, ConvertTo-Json, Export-Csv, a runbook's job log) cannot write it.
+/// Start-BwJob gets it through <see cref="GetReadSasUri"/>; a user who needs it asks the same way.
 /// </summary>
 public sealed class BwInputFile
 {
@@ -24,9 +25,9 @@ public sealed class BwInputFile
         Path = path;
         Length = length;
         ContentMd5 = contentMd5;
-        Status = status;
+        StatusKind = status;
         BlobUri = blobUri;
-        ReadSasUri = readSasUri;
+        _readSasUri = readSasUri;
         SasExpiresOn = sasExpiresOn;
     }
 
@@ -41,15 +42,20 @@ public sealed class BwInputFile
     /// <summary>Base64 MD5 of the content, as the blob's Content-MD5 holds it.</summary>
     public string ContentMd5 { get; }
 
-    public InputFileStatus Status { get; }
+    /// <summary>Uploaded or Unchanged: an <see cref="InputFileStatus"/> name, as a string so ConvertTo-Json writes the name, not a number.</summary>
+    public string Status => StatusKind.ToString();
+
+    internal InputFileStatus StatusKind { get; }
 
     /// <summary>The blob URL without any SAS (safe to display).</summary>
     public Uri BlobUri { get; }
 
-    /// <summary>SECRET: the blob URL with a read-only SAS, for Batch resource files. Never displayed by default.</summary>
-    public Uri ReadSasUri { get; }
+    private readonly Uri _readSasUri;
 
-    /// <summary>When <see cref="ReadSasUri"/> stops working.</summary>
+    /// <summary>SECRET: the blob URL with a read-only SAS, for Batch resource files. A method, not a property, so serialization never walks it.</summary>
+    public Uri GetReadSasUri() => _readSasUri;
+
+    /// <summary>When the read SAS URL (<see cref="GetReadSasUri"/>) stops working.</summary>
     public DateTimeOffset SasExpiresOn { get; }
 
     public override string ToString() => $"{Container}/{BlobName}";

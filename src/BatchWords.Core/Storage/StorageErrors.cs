@@ -38,11 +38,15 @@ internal static class StorageErrors
             _ => (BwErrorKind.NotSpecified, "Retry; if it persists, check the service's status."),
         };
         var code = failed.ErrorCode ?? "(no error code)";
+        var (requestId, clientRequestId) = ServiceFailureText.RequestIds(failed);
         return new BwException(kind, BwErrorIds.FromStorageService(failed.Status, failed.ErrorCode),
-            $"{operation} failed: {failed.Status} {code}: {FirstLine(failed.Message)}", target, action, failed)
+            ServiceFailureText.WithRequestIds($"{operation} failed: {failed.Status} {code}: {ServiceFailureText.ServiceMessage(failed.Message)}", requestId, clientRequestId),
+            target, action, failed)
         {
             Status = failed.Status,
             ServiceErrorCode = failed.ErrorCode,
+            RequestId = requestId,
+            ClientRequestId = clientRequestId,
         };
     }
 

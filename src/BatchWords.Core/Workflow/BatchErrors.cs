@@ -43,11 +43,15 @@ internal static class BatchErrors
             (429 or 500 or 503, _) => (BwErrorKind.ResourceUnavailable, "Retry later; the Batch service is busy."),
             _ => (BwErrorKind.NotSpecified, "Retry; if it persists, check the Batch service's status."),
         };
+        var (requestId, clientRequestId) = ServiceFailureText.RequestIds(failed);
         return new BwException(kind, BwErrorIds.FromBatchService(failed.Status, code),
-            $"{operation} failed: {failed.Status} {code ?? "(no error code)"}: {FirstLine(failed.Message)}", target, action, failed)
+            ServiceFailureText.WithRequestIds($"{operation} failed: {failed.Status} {code ?? "(no error code)"}: {ServiceFailureText.ServiceMessage(failed.Message)}", requestId, clientRequestId),
+            target, action, failed)
         {
             Status = failed.Status,
             ServiceErrorCode = code,
+            RequestId = requestId,
+            ClientRequestId = clientRequestId,
         };
     }
 

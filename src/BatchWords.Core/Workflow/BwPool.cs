@@ -55,13 +55,18 @@ public sealed class BwPool
     /// <summary>SHA-256 (hex) of the installed program, checked by the start task before it installs it.</summary>
     public string? ProgramSha256 { get; init; }
 
-    /// <summary>Node count per node state (idle, running, starttaskfailed, ...), when nodes were listed.</summary>
-    public IReadOnlyDictionary<string, int> NodeStates { get; init; } = new Dictionary<string, int>();
+    /// <summary>Node count per node state (idle, running, starttaskfailed, ...), when nodes were listed; exported (Export-Csv) as "idle 2; running 1".</summary>
+    public IReadOnlyDictionary<string, int> NodeStates { get => _nodeStates; init => _nodeStates = new DisplayCounts(value.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase)); }
+    private readonly DisplayCounts _nodeStates = DisplayCounts.Empty;
 
-    /// <summary>Containers the pool's start task downloads from; deleting them breaks nodes that join later.</summary>
-    public IReadOnlyList<string> StartTaskContainers { get; init; } = Array.Empty<string>();
+    /// <summary>Containers the pool's start task downloads from; deleting them breaks nodes that join later. Exported (Export-Csv) as "app; tools".</summary>
+    public IReadOnlyList<string> StartTaskContainers { get => _startTaskContainers; init => _startTaskContainers = new DisplayList<string>(value); }
+    private readonly DisplayList<string> _startTaskContainers = DisplayList<string>.Empty;
 
-    public PoolProvisioning Provisioning { get; init; }
+    /// <summary>Created, Reused or Existing: a <see cref="PoolProvisioning"/> name, as a string so ConvertTo-Json writes the name, not a number.</summary>
+    public string Provisioning => ProvisioningKind.ToString();
+
+    internal PoolProvisioning ProvisioningKind { get; init; }
     public DateTimeOffset? CreationTime { get; init; }
 
     public override string ToString() => Id;

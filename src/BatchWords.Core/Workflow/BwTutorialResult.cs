@@ -10,7 +10,9 @@ public sealed class BwTutorialResult
 
     /// <summary>Times the task was requeued because its node was preempted or removed (it ran again elsewhere).</summary>
     public int RequeueCount { get; init; }
-    public IReadOnlyList<WordCount> TopWords { get; init; } = Array.Empty<WordCount>();
+    /// <summary>The words and their counts; exported (Export-Csv) as "to 18; and 17".</summary>
+    public IReadOnlyList<WordCount> TopWords { get => _topWords; init => _topWords = new DisplayList<WordCount>(value); }
+    private readonly DisplayList<WordCount> _topWords = DisplayList<WordCount>.Empty;
 
     /// <summary>The downloaded {stem}_OUTPUT{ext} file; null when the task failed.</summary>
     public string? OutputPath { get; init; }

@@ -366,7 +366,7 @@ public sealed class JobOperations
         return new BatchTaskCreateOptions(taskId, TaskCommandLine.RunTopWords(program, input.BlobName, submission.Top, submission.Rule))
         {
             DisplayName = $"top {submission.Top} words of {input.BlobName}",
-            ResourceFiles = new List<ResourceFile> { new() { HttpUri = input.ReadSasUri, FilePath = input.BlobName } },
+            ResourceFiles = new List<ResourceFile> { new() { HttpUri = input.GetReadSasUri(), FilePath = input.BlobName } },
             OutputFiles = new List<OutputFile>
             {
                 new(outputName,

@@ -247,7 +247,7 @@ public sealed class PoolOperations
         await foreach (var e in storage.UploadInputsAsync(request.ApplicationContainer, new[] { programPath }, options, cancellationToken).ConfigureAwait(false))
         {
             if (e is TransferFailed failed) throw failed.Error;
-            if (e is InputUploaded uploaded) return uploaded.File.ReadSasUri;
+            if (e is InputUploaded uploaded) return uploaded.File.GetReadSasUri();
         }
         throw new BwException(BwErrorKind.WriteError, "ProgramUploadFailed", $"The program {programPath} was not uploaded.", programPath,
             "Check that the file is readable and the storage account is reachable, then try again.");
@@ -316,7 +316,7 @@ public sealed class PoolOperations
             ApplicationContainer = pool.Metadata?.FirstOrDefault(m => m.Name == ApplicationContainerMetadata)?.Value,
             StartTaskContainers = StartTaskContainers(pool),
             NodeStates = nodeStates,
-            Provisioning = provisioning,
+            ProvisioningKind = provisioning,
             CreationTime = pool.CreationTime,
         };
     }

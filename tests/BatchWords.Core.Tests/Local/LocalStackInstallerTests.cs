@@ -51,7 +51,7 @@ public sealed class LocalStackInstallerTests : IDisposable
     {
         FakeInstall("3.37.0");
         var result = Installer().Inspect();
-        Assert.Equal(LocalStackInstallStatus.AlreadyInstalled, result.Status);
+        Assert.Equal(LocalStackInstallStatus.AlreadyInstalled, result.StatusKind);
         Assert.Equal("3.37.0", result.Version);
         Assert.Equal(LocalStackInstallation.MainScriptPath(_root.Combine("home")), result.MainScript);
     }
@@ -62,7 +62,7 @@ public sealed class LocalStackInstallerTests : IDisposable
         FakeInstall("3.37.0");
         // No node or npm on this PATH: an install that tried to run them would fail.
         var result = await Installer().InstallAsync();
-        Assert.Equal(LocalStackInstallStatus.AlreadyInstalled, result.Status);
+        Assert.Equal(LocalStackInstallStatus.AlreadyInstalled, result.StatusKind);
     }
 
     [Theory]
@@ -72,7 +72,7 @@ public sealed class LocalStackInstallerTests : IDisposable
     {
         FakeInstall(version, lockJson);
         var result = Installer().Inspect();
-        Assert.Equal(LocalStackInstallStatus.NotInstalled, result.Status);
+        Assert.Equal(LocalStackInstallStatus.NotInstalled, result.StatusKind);
         Assert.Equal(version, result.InstalledVersion);
     }
 
@@ -81,7 +81,7 @@ public sealed class LocalStackInstallerTests : IDisposable
     {
         FakeInstall("3.37.0");
         File.Delete(_root.Combine("home", "azurite", "node_modules", ".package-lock.json"));
-        Assert.Equal(LocalStackInstallStatus.NotInstalled, Installer().Inspect().Status);
+        Assert.Equal(LocalStackInstallStatus.NotInstalled, Installer().Inspect().StatusKind);
     }
 
     [Fact]

@@ -29,20 +29,20 @@ public sealed class LocalStackTests : IDisposable
         var statePath = _home.Combine("local", "azurite.json");
         var state = LocalServiceState.Read(statePath)!;
         Assert.True(ProcessSignals.IsAlive(state.ProcessId));
-        Assert.Equal(BwBackend.Local, first.Backend);
+        Assert.Equal(BwBackend.Local, first.BackendKind);
         Assert.Equal("devstoreaccount1", first.StorageAccountName);
         var emulator = LocalServiceState.Read(_home.Combine("local", "batch-emulator.json"))!;
         Assert.True(ProcessSignals.IsAlive(emulator.ProcessId));
         Assert.Equal(emulator.Endpoint, first.BatchEndpoint);
         Assert.Equal("127.0.0.1", first.BatchEndpoint!.Host);
-        Assert.Equal((BatchAuthentication.SharedKey, "localbatch"), (first.BatchAuthentication, first.BatchAccountName));
+        Assert.Equal((nameof(BatchAuthentication.SharedKey), "localbatch"), (first.BatchAuthentication, first.BatchAccountName));
         var keyPath = _home.Combine("local", "batch-emulator.key");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyPath));
         Assert.DoesNotContain(File.ReadAllText(keyPath).Trim(), File.ReadAllText(_home.Combine("local", "batch-emulator.json")));
         Assert.DoesNotContain(File.ReadAllText(keyPath).Trim(), ProcessSignals.CommandLine(emulator.ProcessId) ?? "");
         Assert.Equal($"{state.Endpoint.ToString().TrimEnd('/')}/devstoreaccount1", first.BlobEndpoint.ToString());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(statePath));
-        Assert.Equal(ContainerStatus.Created, (await new BwStorageClient(first).CreateContainerAsync("persisted")).Status);
+        Assert.Equal(ContainerStatus.Created, (await new BwStorageClient(first).CreateContainerAsync("persisted")).StatusKind);
 
         var log = new List<string>();
         var second = await Connections.ConnectLocalAsync(new LocalConnectOptions { StateDirectory = _home.Combine("local"), Log = log.Add });
@@ -55,7 +55,7 @@ public sealed class LocalStackTests : IDisposable
 
         var stopped = await new LocalStack(Options()).StopAsync();
         Assert.Equal(new[] { "batch-emulator", "azurite" }, stopped.Select(s => s.Name));
-        Assert.All(stopped, s => Assert.Equal(LocalServiceStopStatus.Stopped, s.Status));
+        Assert.All(stopped, s => Assert.Equal(LocalServiceStopStatus.Stopped, s.StatusKind));
         Assert.Equal((int?)state.ProcessId, stopped[1].ProcessId);
         Assert.False(ProcessSignals.IsAlive(state.ProcessId));
         Assert.False(ProcessSignals.IsAlive(emulator.ProcessId));
@@ -63,7 +63,7 @@ public sealed class LocalStackTests : IDisposable
 
         // SIGTERM let Azurite save its metadata: a new instance on the same data still has the container.
         var third = await Connections.ConnectLocalAsync(Options());
-        Assert.Equal(ContainerStatus.Existing, (await new BwStorageClient(third).CreateContainerAsync("persisted")).Status);
+        Assert.Equal(ContainerStatus.Existing, (await new BwStorageClient(third).CreateContainerAsync("persisted")).StatusKind);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class LocalStackTests : IDisposable
     {
         var results = await new LocalStack(Options()).StopAsync();
         Assert.Equal(2, results.Count);
-        Assert.All(results, r => Assert.Equal(LocalServiceStopStatus.NotRunning, r.Status));
+        Assert.All(results, r => Assert.Equal(LocalServiceStopStatus.NotRunning, r.StatusKind));
     }
 
     [Fact]

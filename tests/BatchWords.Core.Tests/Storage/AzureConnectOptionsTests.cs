@@ -49,7 +49,7 @@ public sealed class AzureConnectOptionsTests
         var secure = new System.Security.SecureString();
         foreach (var c in Key) secure.AppendChar(c);
         var context = Connections.ConnectAzure(new AzureConnectOptions { StorageAccountName = "acct", StorageAccountKey = secure });
-        Assert.Equal(StorageAuthentication.SharedKey, context.StorageAuthentication);
+        Assert.Equal(StorageAuthentication.SharedKey.ToString(), context.StorageAuthentication);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class AzureConnectOptionsTests
         {
             ConnectionString = $"DefaultEndpointsProtocol=https;AccountName=constr;AccountKey={Key};EndpointSuffix=core.windows.net",
         });
-        Assert.Equal(("constr", StorageAuthentication.ConnectionString), (context.StorageAccountName, context.StorageAuthentication));
+        Assert.Equal(("constr", nameof(StorageAuthentication.ConnectionString)), (context.StorageAccountName, context.StorageAuthentication));
         Assert.Equal("https://constr.blob.core.windows.net/", context.BlobEndpoint.ToString());
         Assert.DoesNotContain(Key, context.ToString());
     }
@@ -94,6 +94,6 @@ public sealed class AzureConnectOptionsTests
         var token = await adapted.GetTokenAsync(new Azure.Core.TokenRequestContext(new[] { "https://storage.azure.com/.default" }), default);
         Assert.Equal("token-for-https://storage.azure.com/.default", token.Token);
         var context = Connections.ConnectAzure(new AzureConnectOptions { StorageAccountName = "acct", Credential = new ForeignCredential() });
-        Assert.Equal(StorageAuthentication.EntraId, context.StorageAuthentication);
+        Assert.Equal(StorageAuthentication.EntraId.ToString(), context.StorageAuthentication);
     }
 }

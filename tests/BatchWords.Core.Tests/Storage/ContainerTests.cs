@@ -19,8 +19,8 @@ public sealed class ContainerTests
         var first = await client.CreateContainerAsync(name);
         var second = await client.CreateContainerAsync(name);
 
-        Assert.Equal(ContainerStatus.Created, first.Status);
-        Assert.Equal(ContainerStatus.Existing, second.Status);
+        Assert.Equal(ContainerStatus.Created, first.StatusKind);
+        Assert.Equal(ContainerStatus.Existing, second.StatusKind);
         Assert.Equal(name, first.Name);
         Assert.Equal($"{_azurite.BlobEndpoint}/{name}", first.Uri.ToString());
         Assert.True(await client.ContainerExistsAsync(name));

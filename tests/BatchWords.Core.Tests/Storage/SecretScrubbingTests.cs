@@ -62,10 +62,10 @@ public sealed class SecretScrubbingTests
 
         var shown = string.Join("|", typeof(BwContext).GetProperties().Select(p => p.GetValue(context)?.ToString())) + context;
         Assert.DoesNotContain(key, shown);
-        Assert.Equal(BwBackend.Azure, context.Backend);
-        Assert.Equal(StorageAuthentication.SharedKey, context.StorageAuthentication);
+        Assert.Equal(BwBackend.Azure, context.BackendKind);
+        Assert.Equal(StorageAuthentication.SharedKey.ToString(), context.StorageAuthentication);
         Assert.Equal("mybatch", context.BatchAccountName);
-        Assert.Equal(BatchAuthentication.SharedKey, context.BatchAuthentication);
+        Assert.Equal(BatchAuthentication.SharedKey.ToString(), context.BatchAuthentication);
         Assert.Equal("https://mystorage.blob.core.windows.net/", context.BlobEndpoint.ToString());
         Assert.Equal("REDACTED", SecretScrubber.Scrub(key));
     }

@@ -71,19 +71,19 @@ public sealed class StorageRequestCountTests : IDisposable
         var forced = await _client.UploadInputsAsync(container, new[] { paths[0] }, new UploadOptions { Force = true }).CollectAsync();
 
         Assert.Empty(first.Failures());
-        Assert.All(first.Uploaded(), f => Assert.Equal(InputFileStatus.Uploaded, f.Status));
+        Assert.All(first.Uploaded(), f => Assert.Equal(InputFileStatus.Uploaded, f.StatusKind));
         Assert.Equal(40, firstRequests.Count(r => r.StartsWith("PUT ", StringComparison.Ordinal)));
         Assert.Equal(0, firstRequests.Count(r => r.StartsWith("HEAD ", StringComparison.Ordinal)));
         Assert.Equal(1, firstRequests.Count(r => r == "GET list"));
         Assert.InRange(firstRequests.Count, 41, 42); // + the container check
 
-        Assert.All(again.Uploaded(), f => Assert.Equal(InputFileStatus.Unchanged, f.Status));
+        Assert.All(again.Uploaded(), f => Assert.Equal(InputFileStatus.Unchanged, f.StatusKind));
         Assert.Equal(40, again.Uploaded().Count());
         Assert.InRange(againRequests.Count, 1, 2);
 
         Assert.Equal("BlobContentDiffers", Assert.Single(changed.Failures()).Error.ErrorId);
         Assert.InRange(changedRequests.Count, 1, 2);
-        Assert.Equal(InputFileStatus.Uploaded, Assert.Single(forced.Uploaded()).Status);
+        Assert.Equal(InputFileStatus.Uploaded, Assert.Single(forced.Uploaded()).StatusKind);
         var blob = await _azurite.CreateServiceClient().GetBlobContainerClient(container).GetBlobClient("in00.txt").DownloadContentAsync();
         Assert.Equal("changed", blob.Value.Content.ToString());
     }
@@ -109,7 +109,7 @@ public sealed class StorageRequestCountTests : IDisposable
 
         var result = await events.CollectAsync();
 
-        Assert.Equal(InputFileStatus.Unchanged, Assert.Single(result.Uploaded()).Status);
+        Assert.Equal(InputFileStatus.Unchanged, Assert.Single(result.Uploaded()).StatusKind);
         Assert.Equal("BlobContentDiffers", Assert.Single(result.Failures()).Error.ErrorId);
         Assert.Equal("theirs", (await service.GetBlobClient("other.txt").DownloadContentAsync()).Value.Content.ToString());
     }

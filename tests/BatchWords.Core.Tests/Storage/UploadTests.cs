@@ -41,13 +41,13 @@ public sealed class UploadTests : IDisposable
         Assert.Empty(events.Failures());
         var uploaded = events.Uploaded().OrderBy(f => f.BlobName).ToList();
         Assert.Equal(new[] { "a.txt", "b.bin" }, uploaded.Select(f => f.BlobName));
-        Assert.All(uploaded, f => Assert.Equal(InputFileStatus.Uploaded, f.Status));
+        Assert.All(uploaded, f => Assert.Equal(InputFileStatus.Uploaded, f.StatusKind));
         Assert.Equal(a, uploaded[0].Path);
         Assert.Equal(16, uploaded[0].Length);
         Assert.Equal(Convert.ToBase64String(MD5.HashData(File.ReadAllBytes(a))), uploaded[0].ContentMd5);
         Assert.Equal(File.ReadAllBytes(b), await ReadBlobAsync(container, "b.bin"));
-        Assert.Contains("sig=", uploaded[0].ReadSasUri.Query);
-        Assert.Contains("sp=r&", uploaded[0].ReadSasUri.Query + "&");
+        Assert.Contains("sig=", uploaded[0].GetReadSasUri().Query);
+        Assert.Contains("sp=r&", uploaded[0].GetReadSasUri().Query + "&");
         Assert.Equal("", uploaded[0].BlobUri.Query);
         Assert.InRange(uploaded[0].SasExpiresOn, DateTimeOffset.UtcNow.AddHours(2).AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(2).AddMinutes(1));
         Assert.DoesNotContain("sig=", uploaded[0].ToString());
@@ -89,7 +89,7 @@ public sealed class UploadTests : IDisposable
 
         var unchanged = Assert.Single(second.Uploaded());
         Assert.Equal("same.txt", unchanged.BlobName);
-        Assert.Equal(InputFileStatus.Unchanged, unchanged.Status);
+        Assert.Equal(InputFileStatus.Unchanged, unchanged.StatusKind);
         var failure = Assert.Single(second.Failures());
         Assert.Equal(changing, failure.Item);
         Assert.Equal(BwErrorKind.ResourceExists, failure.Error.Kind);
@@ -100,7 +100,7 @@ public sealed class UploadTests : IDisposable
         var forced = await _client.UploadInputsAsync(container, new[] { changing }, new UploadOptions { Force = true }).CollectAsync();
 
         Assert.Empty(forced.Failures());
-        Assert.Equal(InputFileStatus.Uploaded, Assert.Single(forced.Uploaded()).Status);
+        Assert.Equal(InputFileStatus.Uploaded, Assert.Single(forced.Uploaded()).StatusKind);
         Assert.Equal("version 2, longer"u8.ToArray(), await ReadBlobAsync(container, "changing.txt"));
     }
 
