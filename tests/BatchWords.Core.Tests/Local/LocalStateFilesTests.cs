@@ -54,8 +54,10 @@ public sealed class LocalStateFilesTests : IDisposable
     [Fact]
     public void The_disk_check_names_a_folder_without_room_for_the_request_and_not_one_with_room()
     {
-        var free = new DriveInfo(_directory.Path).AvailableFreeSpace;
-        var full = LocalDiskSpace.Check(_directory.Path, free + 1);
+        // More than the whole disk holds, so no amount of space freed meanwhile by other tests running in parallel
+        // can make room (asking for free + 1 byte raced with them).
+        var moreThanTheDisk = new DriveInfo(_directory.Path).TotalSize + 1;
+        var full = LocalDiskSpace.Check(_directory.Path, moreThanTheDisk);
         Assert.NotNull(full);
         Assert.Equal(_directory.Path, full!.Directory);
         Assert.Contains("No space left on device", full.Message);
