@@ -42,12 +42,10 @@ internal sealed class DiagnosedTokenCredential : TokenCredential
             : "Storage Blob Data Contributor on the storage account";
         var cause = error is BwException bw ? bw.Message : error.Message;
         return new BwException(BwErrorKind.AuthenticationError, "TokenAcquisitionFailed",
-            $"The credential ({_description}) could not get a Microsoft Entra ID token for scope '{scope}': {SecretScrubber.Scrub(FirstLine(cause))}",
+            $"The credential ({_description}) could not get a Microsoft Entra ID token for scope '{scope}': {SecretScrubber.Scrub(ServiceFailureText.FirstLine(cause))}",
             scope,
             $"Check that the credential can sign in (Connect-AzAccount, az login, a managed identity or the AZURE_* variables) for the right tenant, " +
             $"and that its identity holds the role {role} (README, Local and Azure).",
             error);
     }
-
-    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }

@@ -65,6 +65,16 @@ internal static class ServiceFailureText
         return details.Count == 0 ? joined : $"{joined} ({string.Join("; ", details)})";
     }
 
+    /// <summary>
+    /// The first non-empty line of a multi-line message (the SDKs append headers and request ids below the line
+    /// that says what went wrong), or the whole message when its first line is empty.
+    /// </summary>
+    public static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].Trim();
+        return line.Length > 0 ? line : message;
+    }
+
     private static bool IsAppendixStart(string line) =>
         line.StartsWith("Status:", StringComparison.Ordinal) || line.StartsWith("ErrorCode:", StringComparison.Ordinal)
         || line is "Content:" or "Headers:" or "Additional Information:";

@@ -21,7 +21,7 @@ internal static class StorageErrors
             ?? (error as AggregateException)?.Flatten().InnerExceptions.OfType<RequestFailedException>().LastOrDefault();
         if (failed is null)
             return new BwException(BwErrorKind.ConnectionError, "StorageRequestFailed",
-                $"{operation} failed: {FirstLine(error.Message)}", target, "Check that the storage endpoint is reachable.", error) { Status = 0 };
+                $"{operation} failed: {ServiceFailureText.FirstLine(error.Message)}", target, "Check that the storage endpoint is reachable.", error) { Status = 0 };
 
         var (kind, action) = failed.Status switch
         {
@@ -58,11 +58,4 @@ internal static class StorageErrors
         AggregateException many => many.Flatten().InnerExceptions.Select(Find<T>).FirstOrDefault(e => e is not null),
         _ => Find<T>(error.InnerException),
     };
-
-    /// <summary>The SDK's messages carry headers and request ids over many lines; the first says what went wrong.</summary>
-    private static string FirstLine(string message)
-    {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.Length > 0 ? line : message;
-    }
 }

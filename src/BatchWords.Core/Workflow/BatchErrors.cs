@@ -15,7 +15,7 @@ internal static class BatchErrors
         if (error is RequestFailedException failed) return FromService(failed, operation, target);
         if (error is AggregateException aggregate && aggregate.Flatten().InnerExceptions.OfType<RequestFailedException>().LastOrDefault() is { } inner)
             return FromService(inner, operation, target);
-        return new BwException(BwErrorKind.ConnectionError, "BatchRequestFailed", $"{operation} failed: {FirstLine(error.Message)}",
+        return new BwException(BwErrorKind.ConnectionError, "BatchRequestFailed", $"{operation} failed: {ServiceFailureText.FirstLine(error.Message)}",
             target, "Check that the Batch account URL is reachable; for the Local backend run Connect-BwAccount to restart the emulator.", error) { Status = 0 };
     }
 
@@ -53,13 +53,6 @@ internal static class BatchErrors
             RequestId = requestId,
             ClientRequestId = clientRequestId,
         };
-    }
-
-    /// <summary>Azure.Core messages carry headers over many lines; the first line says what went wrong.</summary>
-    private static string FirstLine(string message)
-    {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.Length > 0 ? line : message;
     }
 
     /// <summary>Runs a service call, translating any failure.</summary>
