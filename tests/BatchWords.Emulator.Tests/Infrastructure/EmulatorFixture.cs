@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Azure;
 using BatchWords.Batch;
 using BatchWords.Emulator.Http;
@@ -80,6 +82,25 @@ public sealed class EmulatorFixture : IAsyncLifetime
         using var request = Signed(method, pathAndQuery, json, customize);
         return await Http.SendAsync(request);
     }
+
+    /// <summary>GETs a resource, asserts 200 OK and returns its JSON body (path and query as sent, see <see cref="Q"/>).</summary>
+    public async Task<JsonObject> GetJsonAsync(string pathAndQuery)
+    {
+        using var response = await SendAsync(HttpMethod.Get, pathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ReadJsonAsync(response);
+    }
+
+    /// <summary>A response's JSON body as an object (error bodies included).</summary>
+    public static async Task<JsonObject> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+    /// <summary>A pool body the emulator accepts: Ubuntu 22.04 image, standard_d2s_v3, the given size and slots.</summary>
+    public static string PoolJson(string id, int nodes = 1, int slots = 1) => $$$"""
+        {"id":"{{{id}}}","vmSize":"standard_d2s_v3","targetDedicatedNodes":{{{nodes}}},"taskSlotsPerNode":{{{slots}}},
+         "virtualMachineConfiguration":{"imageReference":{"publisher":"canonical","offer":"0001-com-ubuntu-server-jammy","sku":"22_04-lts","version":"latest"},
+         "nodeAgentSKUId":"batch.node.ubuntu 22.04"}}
+        """;
 
     /// <summary>"?api-version=…" with more query parameters after it.</summary>
     public static string Q(string path, string extra = "") => $"{path}?api-version={ApiVersion}{(extra.Length > 0 ? "&" + extra : "")}";

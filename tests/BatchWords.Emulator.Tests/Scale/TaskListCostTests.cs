@@ -20,13 +20,6 @@ public sealed class TaskListCostTests
 
     public TaskListCostTests(EmulatorFixture emulator) => _emulator = emulator;
 
-    private async Task<JsonObject> GetAsync(string pathAndQuery)
-    {
-        using var response = await _emulator.SendAsync(HttpMethod.Get, pathAndQuery);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-    }
-
     /// <summary>A job whose pool does not exist, with <paramref name="tasks"/> tasks t00000, t00001, ...; every 100th ended (completed, failed).</summary>
     private async Task<string> CreateJobAsync(string stem, int tasks)
     {
@@ -62,13 +55,13 @@ public sealed class TaskListCostTests
 
         // Walk the whole list ten tasks at a time: each page, however deep, builds ten views.
         var before = state.TaskViewsBuilt;
-        var page = await GetAsync(Q($"/jobs/{job}/tasks", "maxresults=10"));
+        var page = await _emulator.GetJsonAsync(Q($"/jobs/{job}/tasks", "maxresults=10"));
         Assert.Equal(10, state.TaskViewsBuilt - before);
         var seen = page["value"]!.AsArray().Count;
         for (var pages = 1; pages < 50; pages++)
         {
             before = state.TaskViewsBuilt;
-            page = await GetAsync(PathAndQuery((string)page["odata.nextLink"]!));
+            page = await _emulator.GetJsonAsync(PathAndQuery((string)page["odata.nextLink"]!));
             Assert.Equal(10, state.TaskViewsBuilt - before);
             seen += page["value"]!.AsArray().Count;
         }
@@ -87,7 +80,7 @@ public sealed class TaskListCostTests
         var link = Q($"/jobs/{job}/tasks", "$filter=" + Uri.EscapeDataString("state eq 'completed'") + "&$select=id,state,executionInfo&maxresults=5");
         while (true)
         {
-            var page = await GetAsync(link);
+            var page = await _emulator.GetJsonAsync(link);
             foreach (var item in page["value"]!.AsArray())
             {
                 var task = item!.AsObject();
@@ -109,7 +102,7 @@ public sealed class TaskListCostTests
     {
         var job = await CreateJobAsync("cost-counts", 300);
         var before = _emulator.Runtime.State.TaskViewsBuilt;
-        var counts = await GetAsync(Q($"/jobs/{job}/taskcounts"));
+        var counts = await _emulator.GetJsonAsync(Q($"/jobs/{job}/taskcounts"));
         Assert.Equal(0, _emulator.Runtime.State.TaskViewsBuilt - before);
         AssertCounts(counts["taskCounts"]!, active: 297, running: 0, succeeded: 0, failed: 3);
         AssertCounts(counts["taskSlotCounts"]!, active: 297, running: 0, succeeded: 0, failed: 3);
@@ -118,7 +111,7 @@ public sealed class TaskListCostTests
         using (var r = await _emulator.SendAsync(HttpMethod.Delete, Q($"/jobs/{job}/tasks/t00001"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         using (var r = await _emulator.SendAsync(HttpMethod.Delete, Q($"/jobs/{job}/tasks/t00100"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         using (var r = await _emulator.SendAsync(HttpMethod.Post, Q($"/jobs/{job}/tasks/t00200/reactivate"))) Assert.Equal(HttpStatusCode.NoContent, r.StatusCode);
-        counts = await GetAsync(Q($"/jobs/{job}/taskcounts"));
+        counts = await _emulator.GetJsonAsync(Q($"/jobs/{job}/taskcounts"));
         AssertCounts(counts["taskCounts"]!, active: 297, running: 0, succeeded: 0, failed: 1);
     }
 
@@ -141,7 +134,7 @@ public sealed class TaskListCostTests
         var link = Q($"/jobs/{job}/tasks");
         while (true)
         {
-            var page = await GetAsync(link);
+            var page = await _emulator.GetJsonAsync(link);
             if (page["odata.nextLink"] is null) break;
             link = PathAndQuery((string)page["odata.nextLink"]!);
         }

@@ -19,13 +19,6 @@ public sealed class EnumSpellingTests
 
     public EnumSpellingTests(EmulatorFixture emulator) => _emulator = emulator;
 
-    private async Task<JsonObject> GetAsync(string path)
-    {
-        using var r = await _emulator.SendAsync(HttpMethod.Get, Q(path));
-        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        return JsonNode.Parse(await r.Content.ReadAsStringAsync())!.AsObject();
-    }
-
     [Fact]
     public async Task Values_sent_in_camel_or_pascal_case_come_back_in_the_spec_spelling()
     {
@@ -47,21 +40,21 @@ public sealed class EnumSpellingTests
                {"filePattern":"c","destination":{"container":{"containerUrl":"http://127.0.0.1:1/c?sig=x"}},"uploadOptions":{"uploadCondition":"taskCompletion"}}]}
             """)) Assert.Equal(HttpStatusCode.Created, r.StatusCode);
 
-        var pool = await GetAsync($"/pools/{id}");
+        var pool = await _emulator.GetJsonAsync(Q($"/pools/{id}"));
         Assert.Equal("pack", (string?)pool["taskSchedulingPolicy"]!["nodeFillType"]);
         Assert.Equal("pool", (string?)pool["startTask"]!["userIdentity"]!["autoUser"]!["scope"]);
         Assert.Equal("admin", (string?)pool["startTask"]!["userIdentity"]!["autoUser"]!["elevationLevel"]);
-        var job = await GetAsync($"/jobs/{id}");
+        var job = await _emulator.GetJsonAsync(Q($"/jobs/{id}"));
         Assert.Equal("noaction", (string?)job["onAllTasksComplete"]);
         Assert.Equal("performexitoptionsjobaction", (string?)job["onTaskFailure"]);
-        var task = await GetAsync($"/jobs/{id}/tasks/t1");
+        var task = await _emulator.GetJsonAsync(Q($"/jobs/{id}/tasks/t1"));
         Assert.Equal(new[] { "taskfailure", "tasksuccess", "taskcompletion" },
             task["outputFiles"]!.AsArray().Select(f => (string?)f!["uploadOptions"]!["uploadCondition"]));
         Assert.Equal("task", (string?)task["userIdentity"]!["autoUser"]!["scope"]);
         Assert.Equal("nonadmin", (string?)task["userIdentity"]!["autoUser"]!["elevationLevel"]);
 
         using (var r = await _emulator.SendAsync(HttpMethod.Patch, Q($"/jobs/{id}"), """{"onAllTasksComplete":"TerminateJob"}""")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        Assert.Equal("terminatejob", (string?)(await GetAsync($"/jobs/{id}"))["onAllTasksComplete"]);
+        Assert.Equal("terminatejob", (string?)(await _emulator.GetJsonAsync(Q($"/jobs/{id}")))["onAllTasksComplete"]);
     }
 
     [Fact]

@@ -19,12 +19,6 @@ public sealed class TransientStateTests : IAsyncLifetime
 
     public Task DisposeAsync() => _emulator.DisposeAsync();
 
-    private static string PoolJson(string id) => $$$"""
-        {"id":"{{{id}}}","vmSize":"standard_d2s_v3","targetDedicatedNodes":1,
-         "virtualMachineConfiguration":{"imageReference":{"publisher":"canonical","offer":"0001-com-ubuntu-server-jammy","sku":"22_04-lts"},
-         "nodeAgentSKUId":"batch.node.ubuntu 22.04"}}
-        """;
-
     private async Task<(HttpStatusCode Status, JsonObject? Body)> GetAsync(string path)
     {
         using var r = await _emulator.SendAsync(HttpMethod.Get, Q(path));
@@ -32,7 +26,7 @@ public sealed class TransientStateTests : IAsyncLifetime
         return (r.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text)!.AsObject());
     }
 
-    private static async Task<string?> CodeAsync(HttpResponseMessage r) => (string?)JsonNode.Parse(await r.Content.ReadAsStringAsync())!["code"];
+    private static async Task<string?> CodeAsync(HttpResponseMessage r) => (string?)(await ReadJsonAsync(r))["code"];
 
     [Fact]
     public async Task A_deleted_pool_is_deleting_and_its_id_taken_until_it_goes()

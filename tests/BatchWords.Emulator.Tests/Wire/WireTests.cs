@@ -19,20 +19,11 @@ public sealed class WireTests
 
     public WireTests(EmulatorFixture emulator) => _emulator = emulator;
 
-    private static string PoolJson(string id, int nodes = 1, int slots = 1) => $$$"""
-        {"id":"{{{id}}}","vmSize":"standard_d2s_v3","targetDedicatedNodes":{{{nodes}}},"taskSlotsPerNode":{{{slots}}},
-         "virtualMachineConfiguration":{"imageReference":{"publisher":"canonical","offer":"0001-com-ubuntu-server-jammy","sku":"22_04-lts","version":"latest"},
-         "nodeAgentSKUId":"batch.node.ubuntu 22.04"}}
-        """;
-
-    private static async Task<JsonObject> BodyAsync(HttpResponseMessage response) =>
-        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-
     /// <summary>The §6.1 shape: odata.metadata, code, message {lang, value ending in RequestId/Time}.</summary>
     private static async Task<JsonObject> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         Assert.Equal(status, response.StatusCode);
-        var body = await BodyAsync(response);
+        var body = await ReadJsonAsync(response);
         Assert.Equal(code, (string?)body["code"]);
         Assert.EndsWith("#Microsoft.Azure.Batch.Protocol.Entities.Container.errors/@Element", (string?)body["odata.metadata"]);
         Assert.Equal("en-US", (string?)body["message"]!["lang"]);
@@ -125,7 +116,7 @@ public sealed class WireTests
         using (var added = await _emulator.SendAsync(HttpMethod.Post, Q($"/jobs/{job}/addtaskcollection"), $$$"""{"value":[{{{tasks}}}]}"""))
         {
             Assert.Equal(HttpStatusCode.OK, added.StatusCode);
-            var results = (await BodyAsync(added))["value"]!.AsArray();
+            var results = (await ReadJsonAsync(added))["value"]!.AsArray();
             Assert.Equal(3, results.Count);
             Assert.All(results, r => Assert.Equal("success", (string?)r!["status"]));
             Assert.All(results, r => Assert.EndsWith($"/jobs/{job}/tasks/{(string?)r!["taskId"]}", (string?)r!["location"]));
@@ -138,7 +129,7 @@ public sealed class WireTests
         {
             using var list = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks", "$filter=state%20eq%20'completed'&$select=id,executionInfo&maxresults=1000"));
             Assert.Equal(HttpStatusCode.OK, list.StatusCode);
-            return (await BodyAsync(list))["value"]!.AsArray();
+            return (await ReadJsonAsync(list))["value"]!.AsArray();
         }, value => value.Count == 3, "three completed tasks");
         Assert.All(completed, t =>
         {
@@ -158,7 +149,7 @@ public sealed class WireTests
         var finished = await Eventually.GetAsync(async () =>
         {
             using var get = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}"));
-            return await BodyAsync(get);
+            return await ReadJsonAsync(get);
         }, j => (string?)j["state"] == "completed", "the job to complete");
         Assert.Equal("AllTasksComplete", (string?)finished["executionInfo"]!["terminateReason"]);
         Assert.EndsWith("/$metadata#jobs/@Element", (string?)finished["odata.metadata"]);
@@ -186,7 +177,7 @@ public sealed class WireTests
             await AssertErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "RequestBodyTooLarge");
 
         using var none = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks"));
-        Assert.Empty((await BodyAsync(none))["value"]!.AsArray()); // nothing of a refused call was added
+        Assert.Empty((await ReadJsonAsync(none))["value"]!.AsArray()); // nothing of a refused call was added
     }
 
     [Fact]
@@ -199,7 +190,7 @@ public sealed class WireTests
         using var response = await _emulator.SendAsync(HttpMethod.Post, Q($"/jobs/{job}/addtaskcollection"),
             """{"value":[{"id":"new1","commandLine":"true"},{"id":"Dup","commandLine":"true"},{"id":"bad id!","commandLine":"true"},{"id":"nocmd"}]}""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var results = (await BodyAsync(response))["value"]!.AsArray().ToDictionary(r => (string)r!["taskId"]!, r => r!.AsObject());
+        var results = (await ReadJsonAsync(response))["value"]!.AsArray().ToDictionary(r => (string)r!["taskId"]!, r => r!.AsObject());
         Assert.Equal("success", (string?)results["new1"]["status"]);
         Assert.Equal("clienterror", (string?)results["Dup"]["status"]);
         Assert.Equal("TaskExists", (string?)results["Dup"]["error"]!["code"]);
@@ -249,7 +240,7 @@ public sealed class WireTests
         using (var r = await _emulator.SendAsync(HttpMethod.Post, Q("/jobs"), $$$"""{"id":"{{{job}}}","poolInfo":{"poolId":"p"},"onAllTasksComplete":"terminatejob"}"""))
             Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         using var get = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}"));
-        var body = await BodyAsync(get);
+        var body = await ReadJsonAsync(get);
         Assert.Equal("completed", (string?)body["state"]);
         Assert.Equal("AllTasksComplete", (string?)body["executionInfo"]!["terminateReason"]);
         using var late = await _emulator.SendAsync(HttpMethod.Post, Q($"/jobs/{job}/tasks"), """{"id":"t","commandLine":"true"}""");
@@ -278,7 +269,7 @@ public sealed class WireTests
         {
             using var response = await _emulator.SendAsync(HttpMethod.Get, next);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var body = await BodyAsync(response);
+            var body = await ReadJsonAsync(response);
             seen.AddRange(body["value"]!.AsArray().Select(t => (string)t!["id"]!));
             next = (string?)body["odata.nextLink"];
             if (next is not null)
@@ -312,7 +303,7 @@ public sealed class WireTests
     public async Task Supported_images_filter_on_verification_type()
     {
         using var response = await _emulator.SendAsync(HttpMethod.Get, Q("/supportedimages", "$filter=verificationType%20eq%20'verified'"));
-        var images = (await BodyAsync(response))["value"]!.AsArray();
+        var images = (await ReadJsonAsync(response))["value"]!.AsArray();
         Assert.NotEmpty(images);
         Assert.All(images, i => Assert.Equal("verified", (string?)i!["verificationType"]));
         Assert.Contains(images, i => (string?)i!["nodeAgentSKUId"] == "batch.node.ubuntu 22.04");
@@ -336,7 +327,7 @@ public sealed class WireTests
         Assert.DoesNotContain("null", text); // nulls are left out
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$", (string?)task["creationTime"]);
         using var jobGet = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}"));
-        Assert.Equal("PT6H", (string?)(await BodyAsync(jobGet))["constraints"]!["maxWallClockTime"]);
+        Assert.Equal("PT6H", (string?)(await ReadJsonAsync(jobGet))["constraints"]!["maxWallClockTime"]);
     }
 
     [Fact]
@@ -352,7 +343,7 @@ public sealed class WireTests
         var node = await Eventually.GetAsync(async () =>
         {
             using var get = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f"));
-            return await BodyAsync(get);
+            return await ReadJsonAsync(get);
         }, t => (string?)t["state"] == "completed", "the task to complete");
         Assert.Equal("success", (string?)node["executionInfo"]!["result"]);
 
@@ -383,14 +374,14 @@ public sealed class WireTests
 
         using (var list = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f/files")))
         {
-            var names = (await BodyAsync(list))["value"]!.AsArray().Select(f => (string)f!["name"]!).ToList();
+            var names = (await ReadJsonAsync(list))["value"]!.AsArray().Select(f => (string)f!["name"]!).ToList();
             Assert.Contains("stdout.txt", names);
             Assert.Contains("wd", names);
             Assert.DoesNotContain("wd/sub/data.txt", names); // not recursive
         }
         using (var list = await _emulator.SendAsync(HttpMethod.Get, Q($"/jobs/{job}/tasks/f/files", "recursive=true&$filter=startswith(name,'wd/')")))
         {
-            var files = (await BodyAsync(list))["value"]!.AsArray();
+            var files = (await ReadJsonAsync(list))["value"]!.AsArray();
             var data = files.Single(f => (string?)f!["name"] == "wd/sub/data.txt")!;
             Assert.Equal("10", (string?)data["properties"]!["contentLength"]); // int64 as a string
             Assert.False((bool)data["isDirectory"]!);
@@ -400,7 +391,7 @@ public sealed class WireTests
         var nodeId = (string)node["nodeInfo"]!["nodeId"]!;
         using (var nodeFiles = await _emulator.SendAsync(HttpMethod.Get, Q($"/pools/{pool}/nodes/{nodeId}/files")))
         {
-            var names = (await BodyAsync(nodeFiles))["value"]!.AsArray().Select(f => (string)f!["name"]!).ToList();
+            var names = (await ReadJsonAsync(nodeFiles))["value"]!.AsArray().Select(f => (string)f!["name"]!).ToList();
             Assert.Contains("startup", names);
             Assert.Contains("shared", names);
             Assert.Contains("workitems", names);
