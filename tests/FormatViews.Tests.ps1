@@ -141,7 +141,7 @@ Describe 'The context views' -Tag 'Integration' {
         $result.HostLines.Text | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $Width }
     }
 
-    It 'renders LocalServiceStopResult at <Width> columns as a table of Name, ProcessId and Status' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+    It 'renders LocalServiceStopResult at <Width> columns as a table of Stack, Name, ProcessId and Status' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
         # Under a BATCHWORDS_HOME of its own, so the suite's Azurite is not the one stopped.
         $azurite = (Get-Content -Raw (Join-Path $env:BATCHWORDS_HOME 'local/azurite.json') | ConvertFrom-Json).ProcessId
         $suiteHome = $env:BATCHWORDS_HOME
@@ -151,8 +151,25 @@ Describe 'The context views' -Tag 'Integration' {
 
         $result.Errors | Should -BeNullOrEmpty
         $lines = @($result.HostLines.Text | ForEach-Object { $_.TrimEnd() })
-        @($lines | Where-Object { $_ -match '^Name\s+ProcessId\s+Status$' }).Count | Should -Be 1
-        @($lines | Where-Object { $_ -match '^azurite\s+NotRunning$' }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -match '^Stack\s+Name\s+ProcessId\s+Status$' }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -match '^local\s+azurite\s+NotRunning$' }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -match '^local\s+batch-emulator\s+NotRunning$' }).Count | Should -Be 1
         Test-ProcessAlive $azurite | Should -BeTrue
+    }
+
+    It 'tells the two local stacks apart when the Entra ID stack was ever started' {
+        # Both stacks run an azurite and a batch-emulator; before the Stack column their rows looked the same.
+        $suiteHome = $env:BATCHWORDS_HOME
+        $env:BATCHWORDS_HOME = (New-Item -ItemType Directory -Path (Join-Path $TestDrive (New-TestId 'stop-both'))).FullName
+        $null = New-Item -ItemType Directory -Path (Join-Path $env:BATCHWORDS_HOME 'local-entra')
+        try { $result = Invoke-ScriptedHost -ToHost -NoConnect -Width 80 -Script 'Disconnect-BwAccount -StopLocalServices' }
+        finally { $env:BATCHWORDS_HOME = $suiteHome }
+
+        $result.Errors | Should -BeNullOrEmpty
+        $rows = @($result.HostLines.Text | ForEach-Object { $_.TrimEnd() } | Where-Object { $_ -match 'NotRunning$' })
+        $rows | Should -HaveCount 4
+        ($rows | Sort-Object -Unique).Count | Should -Be 4
+        @($rows -match '^local-entra\s+azurite\s').Count | Should -Be 1
+        @($rows -match '^local\s+azurite\s').Count | Should -Be 1
     }
 }

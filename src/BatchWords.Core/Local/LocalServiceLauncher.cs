@@ -38,6 +38,9 @@ internal sealed class LocalServiceLauncher
         _log = log ?? (_ => { });
     }
 
+    /// <summary>The state folder's own name ("local", "local-entra"): which stack a stop result is from.</summary>
+    private string StackName => Path.GetFileName(Path.TrimEndingDirectorySeparator(_stateDirectory));
+
     public string StatePath(string name) => Path.Combine(_stateDirectory, name + ".json");
     public string LogPath(string name) => Path.Combine(_stateDirectory, name + ".log");
     public string KeyPath(string name) => Path.Combine(_stateDirectory, name + ".key");
@@ -88,7 +91,7 @@ internal sealed class LocalServiceLauncher
     public async Task<IReadOnlyList<LocalServiceStopResult>> StopAsync(LocalServiceIdentity identity, CancellationToken cancellationToken)
     {
         var name = identity.Name;
-        if (!Directory.Exists(_stateDirectory)) return new[] { new LocalServiceStopResult(name, null, LocalServiceStopStatus.NotRunning) };
+        if (!Directory.Exists(_stateDirectory)) return new[] { new LocalServiceStopResult(name, null, LocalServiceStopStatus.NotRunning) { Stack = StackName } };
         using var _ = await LockAsync(name, cancellationToken).ConfigureAwait(false);
         var statePath = StatePath(name);
         var state = LocalServiceState.Read(statePath);
@@ -96,14 +99,14 @@ internal sealed class LocalServiceLauncher
         if (running.Count == 0)
         {
             File.Delete(statePath);
-            return new[] { new LocalServiceStopResult(name, state?.ProcessId, LocalServiceStopStatus.NotRunning) };
+            return new[] { new LocalServiceStopResult(name, state?.ProcessId, LocalServiceStopStatus.NotRunning) { Stack = StackName } };
         }
         var results = new List<LocalServiceStopResult>();
         foreach (var pid in running)
         {
             _log($"Stopping {name} (pid {pid}) with SIGTERM.");
             var stopped = await TerminateAsync(pid, cancellationToken).ConfigureAwait(false);
-            results.Add(new LocalServiceStopResult(name, pid, stopped ? LocalServiceStopStatus.Stopped : LocalServiceStopStatus.StillRunning));
+            results.Add(new LocalServiceStopResult(name, pid, stopped ? LocalServiceStopStatus.Stopped : LocalServiceStopStatus.StillRunning) { Stack = StackName });
         }
         if (results.All(r => r.StatusKind == LocalServiceStopStatus.Stopped)) File.Delete(statePath);
         return results;

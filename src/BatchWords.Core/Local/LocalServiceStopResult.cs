@@ -18,4 +18,11 @@ public sealed record LocalServiceStopResult(string Name, int? ProcessId, LocalSe
     public string Status => StatusKind.ToString();
 
     internal LocalServiceStopStatus StatusKind { get; init; } = StatusKind;
+
+    /// <summary>
+    /// Which local stack the service belongs to: the name of its state folder under BATCHWORDS_HOME, "local" or
+    /// "local-entra" (Connect-BwAccount -Local -UseEntraId). Both stacks run an azurite and a batch emulator, so
+    /// without it Disconnect-BwAccount -StopLocalServices would report two rows that cannot be told apart.
+    /// </summary>
+    public string Stack { get; init; } = string.Empty;
 }
