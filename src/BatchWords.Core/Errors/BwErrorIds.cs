@@ -45,6 +45,7 @@ public static class BwErrorIds
     public const string LocalStackFilesNotFound = nameof(LocalStackFilesNotFound);
     public const string LocalStackInstallFailed = nameof(LocalStackInstallFailed);
     public const string LocalStackInstallTimeout = nameof(LocalStackInstallTimeout);
+    public const string LocalStackInUse = nameof(LocalStackInUse);
     public const string NodeJsNotFound = nameof(NodeJsNotFound);
     public const string NodeJsTooOld = nameof(NodeJsTooOld);
     public const string NpmNotFound = nameof(NpmNotFound);

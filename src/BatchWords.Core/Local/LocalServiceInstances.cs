@@ -33,6 +33,28 @@ internal static class LocalServiceInstances
         return found.ToList();
     }
 
+    /// <summary>
+    /// The processes of this user whose command line runs a program from inside <paramref name="programFolder"/>
+    /// (e.g. node on $BATCHWORDS_HOME/azurite/node_modules/azurite/dist/src/blob/main.js), whichever data folder
+    /// they serve; empty where there is no /proc.
+    /// </summary>
+    public static IReadOnlyList<int> RunningFrom(string programFolder)
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc")) return Array.Empty<int>();
+        var prefixes = new List<string> { Path.TrimEndingDirectorySeparator(programFolder) + "/" };
+        if (RealPath(programFolder) is { } real) prefixes.Add(Path.TrimEndingDirectorySeparator(real) + "/");
+        var found = new SortedSet<int>();
+        var self = Environment.ProcessId;
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid) || pid == self) continue;
+            var arguments = Arguments(pid);
+            if (arguments is not null && arguments.Any(a => prefixes.Any(p => a.StartsWith(p, StringComparison.Ordinal))) && ProcessSignals.IsAlive(pid))
+                found.Add(pid);
+        }
+        return found.ToList();
+    }
+
     /// <summary>Pids are reused: where /proc exists, the process must still be the one we started.</summary>
     public static bool CommandLineMatches(int pid, string marker)
     {

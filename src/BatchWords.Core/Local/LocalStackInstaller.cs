@@ -71,6 +71,12 @@ public sealed class LocalStackInstaller
     {
         var before = Inspect();
         if (before.StatusKind == LocalStackInstallStatus.AlreadyInstalled) return before;
+        // Two sessions installing at once would run two 'npm ci' in one folder, each deleting the other's
+        // node_modules; the second waits for the first, then finds its work done.
+        using var installLock = await AcquireInstallLockAsync(progress, cancellationToken).ConfigureAwait(false);
+        before = Inspect();
+        if (before.StatusKind == LocalStackInstallStatus.AlreadyInstalled) return before;
+        RefuseWhileRunning();
         progress?.Report(new LocalStackInstallStep($"Checking for Node.js {MinimumNodeMajorVersion}+ and npm", 5));
         var (_, npm) = CheckPrerequisites();
 
@@ -80,7 +86,7 @@ public sealed class LocalStackInstaller
 
         var arguments = new[] { "ci", "--omit=dev", "--no-audit", "--no-fund", "--loglevel=error" };
         progress?.Report(new LocalStackInstallStep($"npm {string.Join(' ', arguments)} (Azurite {PinnedVersion} and its packages)", 20));
-        var npmRun = await Task.Run(() => Run(npm, arguments, InstallDirectory, TimeSpan.FromMinutes(15), cancellationToken,
+        var npmRun = await Task.Run(() => Run(npm, arguments, InstallDirectory, NpmTimeout, cancellationToken,
             elapsed => progress?.Report(new LocalStackInstallStep($"npm ci: {elapsed.TotalSeconds:0} s", Math.Min(90, 20 + (int)elapsed.TotalSeconds)))), cancellationToken).ConfigureAwait(false);
         if (npmRun.ExitCode != 0)
             throw new BwException(BwErrorKind.NotInstalled, "LocalStackInstallFailed",
@@ -94,6 +100,51 @@ public sealed class LocalStackInstaller
                 $"'npm ci' in {InstallDirectory} succeeded, but Azurite {PinnedVersion} is not there (found {after.InstalledVersion ?? "none"}).", InstallDirectory,
                 $"Remove {InstallDirectory} and run Install-BwLocalStack again.");
         return after with { StatusKind = LocalStackInstallStatus.Installed };
+    }
+
+    /// <summary>How long a second install waits for the first: as long as the first's npm may run.</summary>
+    private static readonly TimeSpan NpmTimeout = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// An exclusive lock on $BATCHWORDS_HOME/azurite.install.lock, held for the whole install (the OS drops it if
+    /// the process dies, so a killed install never leaves the next one waiting).
+    /// </summary>
+    private async Task<IDisposable> AcquireInstallLockAsync(IProgress<LocalStackInstallStep>? progress, CancellationToken cancellationToken)
+    {
+        LocalServiceLauncher.CreatePrivateDirectory(_home);
+        var path = Path.Combine(_home, "azurite.install.lock");
+        var deadline = DateTime.UtcNow + NpmTimeout;
+        var reported = false;
+        while (true)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                if (!reported) progress?.Report(new LocalStackInstallStep($"Waiting for another Install-BwLocalStack into {InstallDirectory} to finish", 2));
+                reported = true;
+                await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                throw new BwException(BwErrorKind.OperationTimeout, BwErrorIds.LocalStackInstallTimeout,
+                    $"Another Install-BwLocalStack has held {path} for {NpmTimeout.TotalMinutes:0} min.", path,
+                    "Wait for the other session's install to end (or end it), then run Install-BwLocalStack again.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// 'npm ci' deletes node_modules first: under an Azurite that runs from it (either local stack), that would pull
+    /// its files away mid-request. Such an upgrade waits until the user stops Azurite; its data is not touched.
+    /// </summary>
+    private void RefuseWhileRunning()
+    {
+        var running = LocalServiceInstances.RunningFrom(InstallDirectory);
+        if (running.Count == 0) return;
+        throw new BwException(BwErrorKind.ResourceUnavailable, BwErrorIds.LocalStackInUse,
+            $"Azurite is running from {InstallDirectory} (pid {string.Join(", ", running)}); installing Azurite {PinnedVersion} there would replace its files while it runs.",
+            InstallDirectory,
+            "Stop it with Disconnect-BwAccount -StopLocalServices (its data is kept), then run Install-BwLocalStack again; the next connect starts the new version.");
     }
 
     private string? InstalledVersion()

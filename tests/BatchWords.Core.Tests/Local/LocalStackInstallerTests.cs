@@ -123,4 +123,57 @@ public sealed class LocalStackInstallerTests : IDisposable
         // The shipped files were copied; nothing else was made.
         Assert.True(File.Exists(_root.Combine("home", "azurite", "package-lock.json")));
     }
+
+    /// <summary>Progress reported synchronously, so a test can wait for a step (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class StepLog : IProgress<LocalStackInstallStep>
+    {
+        private readonly List<string> _steps = new();
+        public void Report(LocalStackInstallStep value) { lock (_steps) _steps.Add(value.Activity); }
+        public bool Saw(string start) { lock (_steps) return _steps.Any(s => s.StartsWith(start, StringComparison.Ordinal)); }
+    }
+
+    [Fact]
+    public async Task A_second_install_waits_for_the_first_and_then_finds_it_done()
+    {
+        FakeInstall("3.36.0");
+        // npm would leave a mark: the waiting install must not run it once the first has installed.
+        FakeProgram("node", "echo v20.20.2");
+        FakeProgram("npm", $"touch '{_root.Combine("npm-ran")}'; exit 1");
+        var firstInstall = new FileStream(_root.Combine("home", "azurite.install.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var steps = new StepLog();
+        var second = Installer().InstallAsync(steps);
+
+        for (var i = 0; i < 600 && !steps.Saw("Waiting for another Install-BwLocalStack"); i++) await Task.Delay(50);
+        Assert.True(steps.Saw("Waiting for another Install-BwLocalStack"), "the second install did not wait for the lock");
+        Assert.False(second.IsCompleted);
+        FakeInstall("3.37.0"); // what the first install leaves
+        firstInstall.Dispose();
+
+        var result = await second;
+        Assert.Equal(LocalStackInstallStatus.AlreadyInstalled, result.StatusKind);
+        Assert.False(File.Exists(_root.Combine("npm-ran")));
+    }
+
+    [Fact]
+    public async Task An_upgrade_under_a_running_Azurite_is_refused_and_changes_nothing()
+    {
+        FakeInstall("3.36.0");
+        FakeProgram("node", "echo v20.20.2");
+        FakeProgram("npm", $"touch '{_root.Combine("npm-ran")}'; exit 0");
+        // A process whose command line runs Azurite's main.js from the install folder, as node does; "; :" keeps
+        // sh from exec'ing sleep, so the path stays in its command line.
+        var mainScript = LocalStackInstallation.MainScriptPath(_root.Combine("home"));
+        using var azurite = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "sleep 60; :", mainScript } })!;
+        try
+        {
+            var error = await Assert.ThrowsAsync<BwException>(() => Installer().InstallAsync());
+            Assert.Equal(BwErrorIds.LocalStackInUse, error.ErrorId);
+            Assert.Equal(BwErrorKind.ResourceUnavailable, error.Kind);
+            Assert.Contains($"pid {azurite.Id}", error.Message);
+            Assert.Contains("Disconnect-BwAccount -StopLocalServices", error.RecommendedAction);
+            Assert.False(File.Exists(_root.Combine("npm-ran")));
+            Assert.Equal("3.36.0", Installer().Inspect().InstalledVersion);
+        }
+        finally { azurite.Kill(); }
+    }
 }
