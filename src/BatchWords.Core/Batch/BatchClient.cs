@@ -28,14 +28,8 @@ public partial class BatchClient
     private static readonly ResponseClassifier Created201 = new StatusCodeClassifier(stackalloc ushort[] { 201 });
     private static readonly ResponseClassifier Accepted202 = new StatusCodeClassifier(stackalloc ushort[] { 202 });
 
-    private readonly HttpPipeline _pipeline = null!;
-    private readonly string _apiVersion = null!;
-
-    /// <summary>For mocking.</summary>
-    protected BatchClient()
-    {
-        Endpoint = null!;
-    }
+    private readonly HttpPipeline _pipeline;
+    private readonly string _apiVersion;
 
     /// <summary>Shared Key authentication with the account name and its base64 key.</summary>
     public BatchClient(Uri endpoint, AzureNamedKeyCredential credential, BatchClientOptions? options = null)

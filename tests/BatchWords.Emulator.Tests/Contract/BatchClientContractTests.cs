@@ -10,7 +10,7 @@ namespace BatchWords.Emulator.Tests.Contract;
 
 /// <summary>
 /// Every operation of Core's BatchClient against the emulator: each request the client sends is accepted, and each
-/// response parses into the same models the client uses against Azure (enums, durations, int64-as-string included).
+/// response parses into the same models the client uses against Azure (enums and durations included).
 /// </summary>
 [Collection(ContractCollection.Name)]
 public sealed class BatchClientContractTests
