@@ -34,7 +34,7 @@ BeforeAll {
     }
 
     function Test-ContainerExists([string] $Name) {
-        (New-StorageProbe).ContainerExistsAsync($Name, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        (Invoke-TestStorageRequest GET "$Name`?restype=container" -Accept 404).Status -eq 200
     }
 
     function Get-BlobNames([string] $Container) {

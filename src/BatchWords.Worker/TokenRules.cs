@@ -26,20 +26,7 @@ public static class TokenRules
     /// <summary>The UTF-8 byte order mark; one at the very start of the file is dropped.</summary>
     public static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
-    /// <summary>
-    /// The Unicode White_Space code points (what <see cref="char.IsWhiteSpace(char)"/> tests), the tutorial rule's
-    /// separators. Nine of them are ASCII; the rest take two or three bytes in UTF-8 and the byte scanner matches them
-    /// with <see cref="MultiByteWhiteSpaceLength"/>.
-    /// </summary>
-    public static ReadOnlySpan<int> WhiteSpaceCodePoints =>
-    [
-        0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680,
-        0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A,
-        0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
-    ];
-
     // Per-byte class tables: one lookup instead of a chain of comparisons on the hot path.
-    private static readonly bool[] s_asciiWhiteSpace = BuildTable(b => b is 0x20 or (>= 0x09 and <= 0x0D));
     // ASCII punctuation as two 64-bit masks (bytes 0..63 and 64..127): the test the scanner runs on both ends of
     // every word is then a shift and an AND, with no memory load. Constants, so the compiler folds them;
     // TokenRulesTests checks them against AsciiPunctuation.
@@ -47,18 +34,12 @@ public static class TokenRules
     private const ulong PunctuationHigh = 0x7800_0001_F800_0001;
     private static readonly bool[] s_asciiLetterOrDigit = BuildTable(b => b < 0x80 && char.IsAsciiLetterOrDigit((char)b));
 
-    /// <summary>True for the ASCII white-space bytes: 09..0D and 20. No other byte below 0x80 separates words.</summary>
-    public static bool IsAsciiWhiteSpace(byte b) => s_asciiWhiteSpace[b];
-
     /// <summary>True for the bytes of <see cref="AsciiPunctuation"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool IsAsciiPunctuation(byte b) => b < 128 && (((b < 64 ? PunctuationLow : PunctuationHigh) >> (b & 63)) & 1) != 0;
 
     /// <summary>True for ASCII letters and digits (the letters rule's ASCII fast path).</summary>
     public static bool IsAsciiLetterOrDigit(byte b) => s_asciiLetterOrDigit[b];
-
-    /// <summary>True for the lead bytes of the multi-byte white space: C2 (U+0085, U+00A0), E1 (U+1680), E2, E3 (U+3000).</summary>
-    public static bool IsMultiByteWhiteSpaceLead(byte b) => b is 0xC2 or 0xE1 or 0xE2 or 0xE3;
 
     /// <summary>
     /// The length in bytes (2 or 3) of the multi-byte white-space sequence that starts <paramref name="bytes"/>, or 0 when

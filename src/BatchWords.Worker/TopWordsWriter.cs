@@ -29,14 +29,6 @@ public static class TopWordsWriter
         ("Pool: ", "AZ_BATCH_POOL_ID"),
     ];
 
-    /// <summary>The result as text; every word must be held (a long word needs <see cref="Write"/> and the input).</summary>
-    public static string Format(IReadOnlyList<WordCount> words, Func<string, string?> environment)
-    {
-        using var text = new MemoryStream();
-        Write(text, words, environment, longWords: null);
-        return Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
-    }
-
     /// <summary>
     /// Writes the result to <paramref name="destination"/>; long words are read again from the input through
     /// <paramref name="longWords"/>, a window at a time, so the file holds the exact word however long it is.

@@ -10,6 +10,4 @@ public readonly record struct WordCount(string? Word, long Count, long FirstPosi
 {
     /// <summary>The UTF-8 length of a long word; 0 for a word that is held.</summary>
     public long LongWordLength { get; init; }
-
-    public bool IsLong => Word is null;
 }

@@ -100,11 +100,6 @@ public sealed unsafe class WordTable
     /// <remarks>Within one table, occurrences are added in file order, so the first add of a key is its first occurrence.</remarks>
     public void Add(ReadOnlySpan<byte> key, long position) => AddUnpadded(key, 1, position);
 
-    /// <summary>The fast path of <see cref="Add(ReadOnlySpan{byte}, long)"/>: <paramref name="array"/> must have
-    /// <see cref="KeyPadding"/> readable bytes after the key.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Add(byte[] array, int start, int length, long position) => Add(array, start, length, 1, position);
-
     /// <summary>
     /// A word of a buffer on its way into the table: where it is, and what <see cref="Preparer"/> derives from it.
     /// A <see cref="Length"/> of 0 is a dropped token, which <see cref="CountPresent"/> skips.

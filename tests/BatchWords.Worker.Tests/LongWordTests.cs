@@ -64,8 +64,8 @@ public class LongWordTests
             var actual = Count.TopCounts(file, options, maxRead: random.Next(2) == 0 ? int.MaxValue : random.Next(1, 9));
             Assert.True(expected.SequenceEqual(actual.Select(w => (w.Text, w.Count.Count))),
                 $"seed {seed}, {options}: expected [{Describe(expected)}], got [{Describe(actual.Select(w => (w.Text, w.Count.Count)))}]");
-            Assert.All(actual, w => Assert.Equal(Encoding.UTF8.GetByteCount(w.Text) > threshold, w.Count.IsLong));
-            longWordsSeen += actual.Count(w => w.Count.IsLong);
+            Assert.All(actual, w => Assert.Equal(Encoding.UTF8.GetByteCount(w.Text) > threshold, w.Count.Word is null));
+            longWordsSeen += actual.Count(w => w.Count.Word is null);
         }
         Assert.True(longWordsSeen > Cases, $"only {longWordsSeen} long words in {Cases} files: the generator no longer makes them");
     }
@@ -95,7 +95,7 @@ public class LongWordTests
         var options = new WordCounterOptions { LongWordThreshold = 16, BufferSize = 16, LongWordWindowSize = 7 };
         var top = Count.TopCounts(file, options);
         Assert.Equal([("word", 3L)], top.Select(w => (w.Text, w.Count.Count)));
-        Assert.False(top[0].Count.IsLong);
+        Assert.NotNull(top[0].Count.Word);
         Assert.Equal(0, top[0].Count.FirstPosition);
     }
 
@@ -106,14 +106,14 @@ public class LongWordTests
         var source = new MemoryByteSource(file);
         var options = new WordCounterOptions { LongWordThreshold = 64, BufferSize = 32, LongWordWindowSize = 16 };
         IReadOnlyList<WordCount> top = WordCounter.Count(source, options).Top(10);
-        Assert.Equal(2, top.Count(w => w.IsLong));
+        Assert.Equal(2, top.Count(w => w.Word is null));
 
         using var output = new MemoryStream();
         TopWordsWriter.Write(output, top, name => name == "AZ_BATCH_TASK_ID" ? "t1" : null, WordKeyReader.Create(WordRule.Tutorial, source, 16));
 
         string lines = string.Concat(ReferenceWordCounter.Top(file, WordRule.Tutorial, 10).Select(w => $"{w.Word}:\t{w.Count}\n"));
         Assert.Equal($"Word\tCount\n{TopWordsWriter.Rule}\n{lines}{TopWordsWriter.Rule}\nTask: t1\n", Encoding.UTF8.GetString(output.ToArray()));
-        Assert.Throws<ArgumentException>(() => TopWordsWriter.Format(top, _ => null)); // a long word cannot be written without the input
+        Assert.Throws<ArgumentException>(() => TopWordsWriter.Write(new MemoryStream(), top, _ => null, longWords: null)); // a long word cannot be written without the input
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public class LongWordTests
         byte[] file = Encoding.UTF8.GetBytes("a " + new string('w', 1000) + " b");
         var source = new MemoryByteSource(file);
         IReadOnlyList<WordCount> top = WordCounter.Count(source, new WordCounterOptions { LongWordThreshold = 100 }).Top(3);
-        Assert.True(top[1].IsLong);
+        Assert.Null(top[1].Word);
         file[500] = (byte)' '; // the word is now two shorter words
 
         var e = Assert.Throws<InputChangedException>(() => TopWordsWriter.Write(new MemoryStream(), top, _ => null, WordKeyReader.Create(WordRule.Tutorial, source)));

@@ -45,10 +45,6 @@ public static class Connections
             BatchEmulatorService.AccountName, emulator.Endpoint, BatchCredential.SharedKey(BatchEmulatorService.AccountName, emulator.AccountKey));
     }
 
-    /// <inheritdoc cref="ConnectLocalAsync"/>
-    public static BwContext ConnectLocal(LocalConnectOptions options, CancellationToken cancellationToken = default)
-        => ConnectLocalAsync(options, cancellationToken).GetAwaiter().GetResult();
-
     /// <summary>
     /// Builds an Azure context after checking the options (exactly one storage authorization, valid names and
     /// keys). Sends no request: the first cmdlet that uses the context reports a wrong key or a missing account.

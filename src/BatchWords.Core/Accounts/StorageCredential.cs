@@ -85,7 +85,4 @@ internal sealed class StorageCredential
         StorageAuthentication.EntraId => new BlobServiceClient(blobEndpoint, TokenCredential!, _options),
         _ => throw new InvalidOperationException($"Unknown storage authentication {Kind}."),
     };
-
-    /// <summary>Client options for clients that authenticate by a SAS in their URL (same service version and retries).</summary>
-    public BlobClientOptions Options => _options;
 }

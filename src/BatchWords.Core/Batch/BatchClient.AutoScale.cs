@@ -7,48 +7,36 @@ namespace BatchWords.Batch;
 public partial class BatchClient
 {
     /// <summary>POST /pools/{poolId}/enableautoscale (200). At most one call per pool per 30 s on Azure.</summary>
-    public virtual Response EnablePoolAutoScale(string poolId, BatchPoolEnableAutoScaleOptions options, CancellationToken cancellationToken = default) =>
-        EnsureCompleted(PoolActionAsync(poolId, "enableautoscale", options ?? throw new ArgumentNullException(nameof(options)), Ok200, async: false, cancellationToken));
-
-    /// <inheritdoc cref="EnablePoolAutoScale"/>
     public virtual Task<Response> EnablePoolAutoScaleAsync(string poolId, BatchPoolEnableAutoScaleOptions options, CancellationToken cancellationToken = default) =>
-        PoolActionAsync(poolId, "enableautoscale", options ?? throw new ArgumentNullException(nameof(options)), Ok200, async: true, cancellationToken).AsTask();
+        PoolActionAsync(poolId, "enableautoscale", options ?? throw new ArgumentNullException(nameof(options)), Ok200, cancellationToken).AsTask();
 
     /// <summary>POST /pools/{poolId}/disableautoscale (200): the pool keeps its current targets.</summary>
-    public virtual Response DisablePoolAutoScale(string poolId, CancellationToken cancellationToken = default) =>
-        EnsureCompleted(PoolActionAsync<object>(poolId, "disableautoscale", null, Ok200, async: false, cancellationToken));
-
-    /// <inheritdoc cref="DisablePoolAutoScale"/>
     public virtual Task<Response> DisablePoolAutoScaleAsync(string poolId, CancellationToken cancellationToken = default) =>
-        PoolActionAsync<object>(poolId, "disableautoscale", null, Ok200, async: true, cancellationToken).AsTask();
+        PoolActionAsync<object>(poolId, "disableautoscale", null, Ok200, cancellationToken).AsTask();
 
     /// <summary>
     /// POST /pools/{poolId}/evaluateautoscale (200 AutoScaleRun): the formula's results without applying them. The
     /// pool must have autoscale enabled.
     /// </summary>
-    public virtual Response<AutoScaleRun> EvaluatePoolAutoScale(string poolId, BatchPoolEvaluateAutoScaleOptions options, CancellationToken cancellationToken = default) =>
-        EnsureCompleted(EvaluatePoolAutoScaleCoreAsync(poolId, options, async: false, cancellationToken));
-
-    /// <inheritdoc cref="EvaluatePoolAutoScale"/>
     public virtual Task<Response<AutoScaleRun>> EvaluatePoolAutoScaleAsync(string poolId, BatchPoolEvaluateAutoScaleOptions options, CancellationToken cancellationToken = default) =>
-        EvaluatePoolAutoScaleCoreAsync(poolId, options, async: true, cancellationToken).AsTask();
+        EvaluatePoolAutoScaleCoreAsync(poolId, options, cancellationToken).AsTask();
 
-    private async ValueTask<Response<AutoScaleRun>> EvaluatePoolAutoScaleCoreAsync(string poolId, BatchPoolEvaluateAutoScaleOptions options, bool async,
+    private async ValueTask<Response<AutoScaleRun>> EvaluatePoolAutoScaleCoreAsync(string poolId, BatchPoolEvaluateAutoScaleOptions options,
         CancellationToken cancellationToken)
     {
         ValidateId(poolId, nameof(poolId));
         ArgumentNullException.ThrowIfNull(options);
         using var message = CreateMessage(RequestMethod.Post, Ok200, "pools", poolId, "evaluateautoscale");
         SetJsonBody(message, options);
-        return await SendAndReadAsync<AutoScaleRun>(message, async, cancellationToken).ConfigureAwait(false);
+        return await SendAndReadAsync<AutoScaleRun>(message, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<Response> PoolActionAsync<T>(string poolId, string action, T? body, ResponseClassifier classifier, bool async,
+    private async ValueTask<Response> PoolActionAsync<T>(string poolId, string action, T? body, ResponseClassifier classifier,
         CancellationToken cancellationToken) where T : class
     {
         ValidateId(poolId, nameof(poolId));
         using var message = CreateMessage(RequestMethod.Post, classifier, "pools", poolId, action);
         if (body is not null) SetJsonBody(message, body);
-        return await SendAsync(message, async, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(message, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -7,122 +7,76 @@ namespace BatchWords.Batch;
 public partial class BatchClient
 {
     /// <summary>POST /jobs (201). 409 JobExists when the id is taken. A missing pool is accepted: tasks wait for it.</summary>
-    public virtual Response CreateJob(BatchJobCreateOptions job, CancellationToken cancellationToken = default) =>
-        EnsureCompleted(CreateJobCoreAsync(job, async: false, cancellationToken));
-
-    /// <inheritdoc cref="CreateJob"/>
     public virtual Task<Response> CreateJobAsync(BatchJobCreateOptions job, CancellationToken cancellationToken = default) =>
-        CreateJobCoreAsync(job, async: true, cancellationToken).AsTask();
+        CreateJobCoreAsync(job, cancellationToken).AsTask();
 
-    private async ValueTask<Response> CreateJobCoreAsync(BatchJobCreateOptions job, bool async, CancellationToken cancellationToken)
+    private async ValueTask<Response> CreateJobCoreAsync(BatchJobCreateOptions job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         using var message = CreateMessage(RequestMethod.Post, Created201, "jobs");
         SetJsonBody(message, job);
-        return await SendAsync(message, async, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>GET /jobs/{jobId}. 404 JobNotFound.</summary>
-    public virtual Response<BatchJob> GetJob(string jobId, IEnumerable<string>? select = null, CancellationToken cancellationToken = default) =>
-        EnsureCompleted(GetJobCoreAsync(jobId, select, async: false, cancellationToken));
-
-    /// <inheritdoc cref="GetJob"/>
     public virtual Task<Response<BatchJob>> GetJobAsync(string jobId, IEnumerable<string>? select = null, CancellationToken cancellationToken = default) =>
-        GetJobCoreAsync(jobId, select, async: true, cancellationToken).AsTask();
+        GetJobCoreAsync(jobId, select, cancellationToken).AsTask();
 
-    private async ValueTask<Response<BatchJob>> GetJobCoreAsync(string jobId, IEnumerable<string>? select, bool async, CancellationToken cancellationToken)
+    private async ValueTask<Response<BatchJob>> GetJobCoreAsync(string jobId, IEnumerable<string>? select, CancellationToken cancellationToken)
     {
         ValidateId(jobId, nameof(jobId));
         using var message = CreateMessage(RequestMethod.Get, Ok200, "jobs", jobId);
         AddSelect(message, select);
-        return await SendAndReadAsync<BatchJob>(message, async, cancellationToken).ConfigureAwait(false);
+        return await SendAndReadAsync<BatchJob>(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>GET /jobs, following every nextLink.</summary>
-    public virtual Pageable<BatchJob> GetJobs(int? maxresults = null, string? filter = null, IEnumerable<string>? select = null,
-        CancellationToken cancellationToken = default) =>
-        CreatePageable<BatchJob>(ListRequest(maxresults, filter, select, "jobs"), cancellationToken);
-
-    /// <inheritdoc cref="GetJobs"/>
     public virtual AsyncPageable<BatchJob> GetJobsAsync(int? maxresults = null, string? filter = null, IEnumerable<string>? select = null,
         CancellationToken cancellationToken = default) =>
         CreateAsyncPageable<BatchJob>(ListRequest(maxresults, filter, select, "jobs"), cancellationToken);
 
     /// <summary>
-    /// PATCH /jobs/{jobId} (200): changes only the properties set in <paramref name="job"/>, e.g. switching
-    /// onAllTasksComplete to terminatejob once every task is added.
-    /// </summary>
-    public virtual Response UpdateJob(string jobId, BatchJobUpdateOptions job, CancellationToken cancellationToken = default) =>
-        EnsureCompleted(UpdateJobCoreAsync(jobId, job, async: false, cancellationToken));
-
-    /// <inheritdoc cref="UpdateJob"/>
-    public virtual Task<Response> UpdateJobAsync(string jobId, BatchJobUpdateOptions job, CancellationToken cancellationToken = default) =>
-        UpdateJobCoreAsync(jobId, job, async: true, cancellationToken).AsTask();
-
-    private async ValueTask<Response> UpdateJobCoreAsync(string jobId, BatchJobUpdateOptions job, bool async, CancellationToken cancellationToken)
-    {
-        ValidateId(jobId, nameof(jobId));
-        ArgumentNullException.ThrowIfNull(job);
-        using var message = CreateMessage(RequestMethod.Patch, Ok200, "jobs", jobId);
-        SetJsonBody(message, job);
-        return await SendAsync(message, async, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
     /// DELETE /jobs/{jobId} (202): the job goes to "deleting" with its tasks and their files. Azure.Compute.Batch
     /// beta.3 returns a long-running operation here; this client returns the 202.
     /// </summary>
-    public virtual Response DeleteJob(string jobId, bool? force = null, CancellationToken cancellationToken = default) =>
-        EnsureCompleted(DeleteJobCoreAsync(jobId, force, async: false, cancellationToken));
-
-    /// <inheritdoc cref="DeleteJob"/>
     public virtual Task<Response> DeleteJobAsync(string jobId, bool? force = null, CancellationToken cancellationToken = default) =>
-        DeleteJobCoreAsync(jobId, force, async: true, cancellationToken).AsTask();
+        DeleteJobCoreAsync(jobId, force, cancellationToken).AsTask();
 
-    private async ValueTask<Response> DeleteJobCoreAsync(string jobId, bool? force, bool async, CancellationToken cancellationToken)
+    private async ValueTask<Response> DeleteJobCoreAsync(string jobId, bool? force, CancellationToken cancellationToken)
     {
         ValidateId(jobId, nameof(jobId));
         using var message = CreateMessage(RequestMethod.Delete, Accepted202, "jobs", jobId);
         AddForce(message, force);
-        return await SendDeleteAsync(message, BatchErrorCodeStrings.JobBeingDeleted, async, cancellationToken).ConfigureAwait(false);
+        return await SendDeleteAsync(message, BatchErrorCodeStrings.JobBeingDeleted, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// POST /jobs/{jobId}/terminate (202): running tasks are killed, active ones never run, no task can be added
     /// afterwards. The reason defaults to "UserTerminate" on the service side.
     /// </summary>
-    public virtual Response TerminateJob(string jobId, BatchJobTerminateOptions? options = null, bool? force = null,
-        CancellationToken cancellationToken = default) =>
-        EnsureCompleted(TerminateJobCoreAsync(jobId, options, force, async: false, cancellationToken));
-
-    /// <inheritdoc cref="TerminateJob"/>
     public virtual Task<Response> TerminateJobAsync(string jobId, BatchJobTerminateOptions? options = null, bool? force = null,
         CancellationToken cancellationToken = default) =>
-        TerminateJobCoreAsync(jobId, options, force, async: true, cancellationToken).AsTask();
+        TerminateJobCoreAsync(jobId, options, force, cancellationToken).AsTask();
 
-    private async ValueTask<Response> TerminateJobCoreAsync(string jobId, BatchJobTerminateOptions? options, bool? force, bool async,
+    private async ValueTask<Response> TerminateJobCoreAsync(string jobId, BatchJobTerminateOptions? options, bool? force,
         CancellationToken cancellationToken)
     {
         ValidateId(jobId, nameof(jobId));
         using var message = CreateMessage(RequestMethod.Post, Accepted202, "jobs", jobId, "terminate");
         AddForce(message, force);
         if (options is not null) SetJsonBody(message, options);
-        return await SendAsync(message, async, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>GET /jobs/{jobId}/taskcounts: counts by state, cheap enough to poll (they may lag).</summary>
-    public virtual Response<BatchTaskCountsResult> GetJobTaskCounts(string jobId, CancellationToken cancellationToken = default) =>
-        EnsureCompleted(GetJobTaskCountsCoreAsync(jobId, async: false, cancellationToken));
-
-    /// <inheritdoc cref="GetJobTaskCounts"/>
     public virtual Task<Response<BatchTaskCountsResult>> GetJobTaskCountsAsync(string jobId, CancellationToken cancellationToken = default) =>
-        GetJobTaskCountsCoreAsync(jobId, async: true, cancellationToken).AsTask();
+        GetJobTaskCountsCoreAsync(jobId, cancellationToken).AsTask();
 
-    private async ValueTask<Response<BatchTaskCountsResult>> GetJobTaskCountsCoreAsync(string jobId, bool async, CancellationToken cancellationToken)
+    private async ValueTask<Response<BatchTaskCountsResult>> GetJobTaskCountsCoreAsync(string jobId, CancellationToken cancellationToken)
     {
         ValidateId(jobId, nameof(jobId));
         using var message = CreateMessage(RequestMethod.Get, Ok200, "jobs", jobId, "taskcounts");
-        return await SendAndReadAsync<BatchTaskCountsResult>(message, async, cancellationToken).ConfigureAwait(false);
+        return await SendAndReadAsync<BatchTaskCountsResult>(message, cancellationToken).ConfigureAwait(false);
     }
 
     private static void AddForce(HttpMessage message, bool? force)

@@ -7,14 +7,6 @@ namespace BatchWords.Batch;
 public partial class BatchClient
 {
     /// <summary>GET /pools/{poolId}/nodes, following every nextLink. Filter on state or startTaskInfo/*.</summary>
-    public virtual Pageable<BatchNode> GetNodes(string poolId, int? maxresults = null, string? filter = null, IEnumerable<string>? select = null,
-        CancellationToken cancellationToken = default)
-    {
-        ValidateId(poolId, nameof(poolId));
-        return CreatePageable<BatchNode>(ListRequest(maxresults, filter, select, "pools", poolId, "nodes"), cancellationToken);
-    }
-
-    /// <inheritdoc cref="GetNodes"/>
     public virtual AsyncPageable<BatchNode> GetNodesAsync(string poolId, int? maxresults = null, string? filter = null,
         IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
     {
@@ -23,45 +15,35 @@ public partial class BatchClient
     }
 
     /// <summary>GET /pools/{poolId}/nodes/{nodeId}. 404 NodeNotFound.</summary>
-    public virtual Response<BatchNode> GetNode(string poolId, string nodeId, IEnumerable<string>? select = null,
-        CancellationToken cancellationToken = default) =>
-        EnsureCompleted(GetNodeCoreAsync(poolId, nodeId, select, async: false, cancellationToken));
-
-    /// <inheritdoc cref="GetNode"/>
     public virtual Task<Response<BatchNode>> GetNodeAsync(string poolId, string nodeId, IEnumerable<string>? select = null,
         CancellationToken cancellationToken = default) =>
-        GetNodeCoreAsync(poolId, nodeId, select, async: true, cancellationToken).AsTask();
+        GetNodeCoreAsync(poolId, nodeId, select, cancellationToken).AsTask();
 
-    private async ValueTask<Response<BatchNode>> GetNodeCoreAsync(string poolId, string nodeId, IEnumerable<string>? select, bool async,
+    private async ValueTask<Response<BatchNode>> GetNodeCoreAsync(string poolId, string nodeId, IEnumerable<string>? select,
         CancellationToken cancellationToken)
     {
         ValidateId(poolId, nameof(poolId));
         ValidateId(nodeId, nameof(nodeId));
         using var message = CreateMessage(RequestMethod.Get, Ok200, "pools", poolId, "nodes", nodeId);
         AddSelect(message, select);
-        return await SendAndReadAsync<BatchNode>(message, async, cancellationToken).ConfigureAwait(false);
+        return await SendAndReadAsync<BatchNode>(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// GET /pools/{poolId}/nodes/{nodeId}/files/{filePath}: a file relative to the node root, e.g.
     /// "startup/stderr.txt" to see why a start task failed.
     /// </summary>
-    public virtual Response<BinaryData> GetNodeFile(string poolId, string nodeId, string filePath, string? ocpRange = null,
-        CancellationToken cancellationToken = default) =>
-        EnsureCompleted(GetNodeFileCoreAsync(poolId, nodeId, filePath, ocpRange, async: false, cancellationToken));
-
-    /// <inheritdoc cref="GetNodeFile"/>
     public virtual Task<Response<BinaryData>> GetNodeFileAsync(string poolId, string nodeId, string filePath, string? ocpRange = null,
         CancellationToken cancellationToken = default) =>
-        GetNodeFileCoreAsync(poolId, nodeId, filePath, ocpRange, async: true, cancellationToken).AsTask();
+        GetNodeFileCoreAsync(poolId, nodeId, filePath, ocpRange, cancellationToken).AsTask();
 
     private async ValueTask<Response<BinaryData>> GetNodeFileCoreAsync(string poolId, string nodeId, string filePath, string? ocpRange,
-        bool async, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         ValidateId(poolId, nameof(poolId));
         ValidateId(nodeId, nameof(nodeId));
         ValidateId(filePath, nameof(filePath));
         using var message = CreateMessage(RequestMethod.Get, Ok200, "pools", poolId, "nodes", nodeId, "files", filePath);
-        return await SendForFileAsync(message, ocpRange, async, cancellationToken).ConfigureAwait(false);
+        return await SendForFileAsync(message, ocpRange, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -12,6 +12,8 @@ namespace BatchWords.Batch;
 /// Azure.Compute.Batch (the 1.0.0-beta.3+ generation, where request bodies are "*Options" types), which the
 /// package feed here does not serve, so that swapping the real package in later changes one folder.
 /// Used only inside Core: the workflow layer turns its RequestFailedExceptions into BwExceptions.
+/// It holds only the asynchronous operations Core calls: the Azure SDK's sync/async pairs are worth having "where
+/// useful", and no caller here needs a sync twin or an operation the product never sends.
 /// The same client talks to Azure (https://{account}.{region}.batch.azure.com) and to the local emulator
 /// (http://127.0.0.1:{port}); nothing here depends on which.
 /// </summary>
@@ -25,18 +27,9 @@ public partial class BatchClient
     private static readonly ResponseClassifier Ok200 = new StatusCodeClassifier(stackalloc ushort[] { 200 });
     private static readonly ResponseClassifier Created201 = new StatusCodeClassifier(stackalloc ushort[] { 201 });
     private static readonly ResponseClassifier Accepted202 = new StatusCodeClassifier(stackalloc ushort[] { 202 });
-    private static readonly ResponseClassifier NoContent204 = new StatusCodeClassifier(stackalloc ushort[] { 204 });
-    // HEAD "exists": 404 is an answer (false), not a failure.
-    private static readonly ResponseClassifier Exists200Or404 = new StatusCodeClassifier(stackalloc ushort[] { 200, 404 });
 
-    private readonly HttpPipeline _pipeline = null!;
-    private readonly string _apiVersion = null!;
-
-    /// <summary>For mocking.</summary>
-    protected BatchClient()
-    {
-        Endpoint = null!;
-    }
+    private readonly HttpPipeline _pipeline;
+    private readonly string _apiVersion;
 
     /// <summary>Shared Key authentication with the account name and its base64 key.</summary>
     public BatchClient(Uri endpoint, AzureNamedKeyCredential credential, BatchClientOptions? options = null)
@@ -138,10 +131,9 @@ public partial class BatchClient
     }
 
     /// <summary>Sends and throws a RequestFailedException (with the Batch code) for any status the operation does not expect.</summary>
-    private async ValueTask<Response> SendAsync(HttpMessage message, bool async, CancellationToken cancellationToken)
+    private async ValueTask<Response> SendAsync(HttpMessage message, CancellationToken cancellationToken)
     {
-        if (async) await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        else _pipeline.Send(message, cancellationToken);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         var response = message.Response;
         if (response.IsError) throw new RequestFailedException(response, null, BatchErrorDetailsParser.Shared);
@@ -153,9 +145,9 @@ public partial class BatchClient
     /// by the pipeline and then meets 404 or 409 "being deleted": the deletion is what this very call asked for,
     /// so on a retry those answers are success. On a first attempt they stay errors (no such id; somebody else's).
     /// </summary>
-    private async ValueTask<Response> SendDeleteAsync(HttpMessage message, string beingDeletedCode, bool async, CancellationToken cancellationToken)
+    private async ValueTask<Response> SendDeleteAsync(HttpMessage message, string beingDeletedCode, CancellationToken cancellationToken)
     {
-        try { return await SendAsync(message, async, cancellationToken).ConfigureAwait(false); }
+        try { return await SendAsync(message, cancellationToken).ConfigureAwait(false); }
         catch (RequestFailedException e) when (message.ProcessingContext.RetryNumber > 0 &&
                                                (e.Status == 404 || (e.Status == 409 && e.ErrorCode == beingDeletedCode)))
         {
@@ -163,18 +155,10 @@ public partial class BatchClient
         }
     }
 
-    private async ValueTask<Response<T>> SendAndReadAsync<T>(HttpMessage message, bool async, CancellationToken cancellationToken)
+    private async ValueTask<Response<T>> SendAndReadAsync<T>(HttpMessage message, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(message, async, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         return Response.FromValue(BatchJson.Deserialize<T>(response.Content), response);
-    }
-
-    /// <summary>The sync operations run the shared async-capable code with async: false, which never yields.</summary>
-    private static T EnsureCompleted<T>(ValueTask<T> task)
-    {
-        if (!task.IsCompleted)
-            throw new InvalidOperationException("A synchronous Batch call did not complete synchronously.");
-        return task.GetAwaiter().GetResult();
     }
 
     // ---- paging ----
@@ -188,17 +172,14 @@ public partial class BatchClient
         public string? NextLink { get; init; }
     }
 
-    private Pageable<T> CreatePageable<T>(Func<HttpMessage> createFirstPage, CancellationToken cancellationToken) where T : notnull =>
-        new BatchPageable<T>((next, ct) => EnsureCompleted(GetPageAsync<T>(createFirstPage, next, async: false, ct)), cancellationToken);
-
     private AsyncPageable<T> CreateAsyncPageable<T>(Func<HttpMessage> createFirstPage, CancellationToken cancellationToken) where T : notnull =>
-        new BatchAsyncPageable<T>((next, ct) => GetPageAsync<T>(createFirstPage, next, async: true, ct), cancellationToken);
+        new BatchAsyncPageable<T>((next, ct) => GetPageAsync<T>(createFirstPage, next, ct), cancellationToken);
 
-    private async ValueTask<Page<T>> GetPageAsync<T>(Func<HttpMessage> createFirstPage, string? nextLink, bool async,
+    private async ValueTask<Page<T>> GetPageAsync<T>(Func<HttpMessage> createFirstPage, string? nextLink,
         CancellationToken cancellationToken)
     {
         using var message = nextLink is null ? createFirstPage() : CreateNextPageMessage(nextLink);
-        var response = await SendAsync(message, async, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var page = BatchJson.Deserialize<BatchListResult<T>>(response.Content);
         var next = string.IsNullOrEmpty(page.NextLink) ? null : page.NextLink;
         return Page<T>.FromValues(page.Value ?? Array.Empty<T>(), next, response);

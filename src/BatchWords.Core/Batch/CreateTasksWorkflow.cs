@@ -28,7 +28,7 @@ internal sealed class CreateTasksWorkflow
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     internal delegate ValueTask<Response<BatchCreateTaskCollectionResult>> SendChunk(
-        ReadOnlyMemory<byte> utf8Body, bool async, CancellationToken cancellationToken);
+        ReadOnlyMemory<byte> utf8Body, CancellationToken cancellationToken);
 
     private readonly SendChunk _send;
     private readonly CreateTasksOptions _options;
@@ -47,13 +47,9 @@ internal sealed class CreateTasksWorkflow
         _throttle = new ThrottleGovernor(options.ThrottleDelay, options.MaxTimeBetweenCalls, options.Random);
     }
 
-    /// <summary>The throttling gap now (tests watch it grow during a throttled burst and shrink after).</summary>
-    internal TimeSpan ThrottleGap => _throttle.Gap;
-
     /// <summary>One task on its way: its bytes, how often it was resent, and its final result once known.</summary>
-    private sealed class PendingTask(int index, string id, byte[] json)
+    private sealed class PendingTask(string id, byte[] json)
     {
-        public int Index { get; } = index;
         public string Id { get; } = id;
         public byte[] Json { get; } = json;
         public int Retries { get; set; }
@@ -71,7 +67,7 @@ internal sealed class CreateTasksWorkflow
             // Batch ids are case-insensitive: two such tasks would collide, and one would be misreported as added.
             if (!ids.Add(task.Id)) throw new ArgumentException($"Task id '{task.Id}' is given more than once (ids are case-insensitive).", nameof(tasks));
 
-            var pending = new PendingTask(prepared.Count, task.Id, BatchJson.SerializeToUtf8Bytes(task));
+            var pending = new PendingTask(task.Id, BatchJson.SerializeToUtf8Bytes(task));
             if (EnvelopeBytes + pending.Json.Length >= MaxBodyBytes)
                 pending.Final = Failed(pending, BatchErrorCodeStrings.RequestBodyTooLarge,
                     $"Task '{task.Id}' serializes to {pending.Json.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes, but a request adding it " +
@@ -82,7 +78,7 @@ internal sealed class CreateTasksWorkflow
         return prepared.ToArray();
     }
 
-    public async Task<CreateTasksResult> RunAsync(bool async, CancellationToken cancellationToken)
+    public async Task<CreateTasksResult> RunAsync(CancellationToken cancellationToken)
     {
         foreach (var task in _tasks)
             if (task.Final is null) _queue.AddLast(task);
@@ -95,17 +91,11 @@ internal sealed class CreateTasksWorkflow
                 lock (_gate)
                 {
                     while (running.Count < _options.MaxDegreeOfParallelism && TryTakeChunk(out var chunk))
-                        running.Add(async
-                            ? SubmitAsync(chunk, async: true, cancellationToken)
-                            // Sync callers: the chunk is sent with the synchronous pipeline, on a pool thread so that
-                            // several chunks are still in flight at once.
-                            : Task.Run(() => SubmitAsync(chunk, async: false, cancellationToken), cancellationToken));
+                        running.Add(SubmitAsync(chunk, cancellationToken));
                 }
                 if (running.Count == 0) break;
 
-                var finished = async
-                    ? await Task.WhenAny(running).ConfigureAwait(false)
-                    : running[Task.WaitAny(running.ToArray(), cancellationToken)];
+                var finished = await Task.WhenAny(running).ConfigureAwait(false);
                 running.Remove(finished);
                 await finished.ConfigureAwait(false); // only cancellation (or a bug) surfaces here
             }
@@ -118,7 +108,7 @@ internal sealed class CreateTasksWorkflow
         }
 
         return new CreateTasksResult(_tasks.Select(t => t.Final ?? throw new InvalidOperationException(
-            $"Task '{t.Id}' ended without a result; this is a bug in CreateTasks.")).ToList());
+            $"Task '{t.Id}' ended without a result; this is a bug in CreateTasksAsync.")).ToList());
     }
 
     /// <summary>Takes the next chunk: up to the current chunk limit, and as many tasks as fit under 1 MiB.</summary>
@@ -137,10 +127,10 @@ internal sealed class CreateTasksWorkflow
         return chunk.Count > 0;
     }
 
-    private async Task SubmitAsync(List<PendingTask> chunk, bool async, CancellationToken cancellationToken)
+    private async Task SubmitAsync(List<PendingTask> chunk, CancellationToken cancellationToken)
     {
         var gap = _throttle.NextWait();
-        if (gap > TimeSpan.Zero) await DelayAsync(gap, async, cancellationToken).ConfigureAwait(false);
+        if (gap > TimeSpan.Zero) await Task.Delay(gap, cancellationToken).ConfigureAwait(false);
 
         BatchError? jobLevelError;
         lock (_gate) jobLevelError = _jobLevelError;
@@ -153,7 +143,7 @@ internal sealed class CreateTasksWorkflow
         Response<BatchCreateTaskCollectionResult> response;
         try
         {
-            response = await _send(BuildBody(chunk), async, cancellationToken).ConfigureAwait(false);
+            response = await _send(BuildBody(chunk), cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (IsBodyTooLarge(e))
         {
@@ -166,13 +156,13 @@ internal sealed class CreateTasksWorkflow
             // calls out until it accepts them again.
             _throttle.OnThrottled(ThrottleGovernor.RetryAfterOf(e.GetRawResponse()));
             _options.OnThrottleGap?.Invoke(_throttle.Gap);
-            await RetryOrFailAsync(chunk, ToBatchError(e), async, cancellationToken).ConfigureAwait(false);
+            await RetryOrFailAsync(chunk, ToBatchError(e), cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (RequestFailedException e) when (IsTransient(e))
         {
             // Still failing after the pipeline's retries. Some of the chunk may have been added: resending is safe.
-            await RetryOrFailAsync(chunk, ToBatchError(e), async, cancellationToken).ConfigureAwait(false);
+            await RetryOrFailAsync(chunk, ToBatchError(e), cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (RequestFailedException e)
@@ -187,16 +177,16 @@ internal sealed class CreateTasksWorkflow
         {
             // A 200 whose body cannot be read: which tasks went in is unknown, and resending is safe.
             await RetryOrFailAsync(chunk, Error("InvalidResponseBody", "The add-task-collection response could not be read: " + e.Message),
-                async, cancellationToken).ConfigureAwait(false);
+                cancellationToken).ConfigureAwait(false);
             return;
         }
 
         _throttle.OnSuccess();
         _options.OnThrottleGap?.Invoke(_throttle.Gap);
-        await ApplyResultsAsync(chunk, response.Value, async, cancellationToken).ConfigureAwait(false);
+        await ApplyResultsAsync(chunk, response.Value, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ApplyResultsAsync(List<PendingTask> chunk, BatchCreateTaskCollectionResult result, bool async,
+    private async Task ApplyResultsAsync(List<PendingTask> chunk, BatchCreateTaskCollectionResult result,
         CancellationToken cancellationToken)
     {
         var byId = new Dictionary<string, BatchTaskCreateResult>(StringComparer.OrdinalIgnoreCase);
@@ -226,7 +216,7 @@ internal sealed class CreateTasksWorkflow
         }
 
         if (toResend.Count > 0)
-            await RetryOrFailAsync(toResend, lastServerError!, async, cancellationToken).ConfigureAwait(false);
+            await RetryOrFailAsync(toResend, lastServerError!, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -252,7 +242,7 @@ internal sealed class CreateTasksWorkflow
         }
     }
 
-    private async Task RetryOrFailAsync(List<PendingTask> tasks, BatchError lastError, bool async, CancellationToken cancellationToken)
+    private async Task RetryOrFailAsync(List<PendingTask> tasks, BatchError lastError, CancellationToken cancellationToken)
     {
         var again = new List<PendingTask>();
         foreach (var task in tasks)
@@ -270,7 +260,7 @@ internal sealed class CreateTasksWorkflow
         // Back off before the tasks become eligible again: exponential in the number of resends so far.
         var attempt = again.Max(t => t.Retries);
         var delay = TimeSpan.FromTicks(Math.Min(_options.RetryDelay.Ticks * (1L << Math.Min(attempt - 1, 16)), MaxRetryDelay.Ticks));
-        if (delay > TimeSpan.Zero) await DelayAsync(delay, async, cancellationToken).ConfigureAwait(false);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         lock (_gate)
             foreach (var task in again) _queue.AddLast(task);
     }
@@ -328,13 +318,4 @@ internal sealed class CreateTasksWorkflow
     private static BatchTaskCreateResult Failed(PendingTask task, string code, string message) =>
         new() { TaskId = task.Id, Status = BatchTaskAddStatus.ClientError, Error = Error(code, message) };
 
-    private static async Task DelayAsync(TimeSpan delay, bool async, CancellationToken cancellationToken)
-    {
-        if (async) await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-        else
-        {
-            cancellationToken.WaitHandle.WaitOne(delay);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
 }

@@ -25,8 +25,6 @@ public sealed class LocalStack
     /// <summary>Azurite's data folder (blobs and metadata).</summary>
     internal string StorageDataDirectory => _launcher.DataDirectory(AzuriteService.Name);
 
-    public static string DefaultStateDirectory() => DefaultStateDirectory(false);
-
     /// <summary>
     /// The plain stack in $BATCHWORDS_HOME/local, the Entra ID stack beside it in local-entra: separate key files,
     /// data, state, certificates and services, so both run at once without sharing anything.

@@ -52,17 +52,6 @@ public sealed class BwStorageClient
         }
     }
 
-    /// <summary>True when the container exists.</summary>
-    public async Task<bool> ContainerExistsAsync(string name, CancellationToken cancellationToken = default)
-    {
-        ContainerNameRules.Validate(name);
-        try { return (await _service.GetBlobContainerClient(name).ExistsAsync(cancellationToken).ConfigureAwait(false)).Value; }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw StorageErrors.Map(e, $"Check container '{name}'", name);
-        }
-    }
-
     /// <summary>Deletes the container and its blobs. A missing container is an ObjectNotFound error.</summary>
     public async Task DeleteContainerAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -208,14 +197,6 @@ public sealed class BwStorageClient
             yield return item;
     }
 
-    /// <summary>A read-only SAS URL for one blob (start a few minutes in the past).</summary>
-    public async Task<Uri> GetBlobReadSasUriAsync(string container, string blobName, TimeSpan validFor, CancellationToken cancellationToken = default)
-    {
-        ContainerNameRules.Validate(container);
-        var blob = _service.GetBlobContainerClient(container).GetBlobClient(blobName);
-        return await _sas.BlobReadAsync(blob, DateTimeOffset.UtcNow + validFor, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// A write+create (no read, no list) SAS URL for a container: what Batch output files upload with. SECRET:
     /// pass it to the service, never display it.
@@ -225,10 +206,6 @@ public sealed class BwStorageClient
         ContainerNameRules.Validate(container);
         return await _sas.ContainerWriteAsync(_service.GetBlobContainerClient(container), DateTimeOffset.UtcNow + validFor, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <inheritdoc cref="GetContainerWriteSasUriAsync"/>
-    public Uri GetContainerWriteSasUri(string container, TimeSpan validFor)
-        => GetContainerWriteSasUriAsync(container, validFor).GetAwaiter().GetResult();
 
     private static async Task RequireContainerAsync(BlobContainerClient client, CancellationToken cancellationToken)
     {

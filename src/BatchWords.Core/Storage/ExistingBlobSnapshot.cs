@@ -17,8 +17,6 @@ internal sealed class ExistingBlobSnapshot
 
     private ExistingBlobSnapshot(Dictionary<string, Entry> entries) => _entries = entries;
 
-    public int Count => _entries.Count;
-
     public bool TryGet(string blobName, out Entry entry) => _entries.TryGetValue(blobName, out entry);
 
     /// <summary>Null when more than <paramref name="maxEntries"/> blobs share the prefix (a listing would cost more than it saves).</summary>

@@ -226,19 +226,6 @@ public sealed class JobOperations
         return true;
     }
 
-    /// <summary>True when the job exists (in any state).</summary>
-    public async Task<bool> JobExistsAsync(string id, CancellationToken cancellationToken = default)
-    {
-        BatchIds.Validate(id, "Job");
-        try
-        {
-            await _client.GetJobAsync(id, select: new[] { "id" }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 404) { return false; }
-        catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Reading job '{id}'", id); }
-    }
-
     public Task DeleteJobAsync(string id, CancellationToken cancellationToken = default)
     {
         BatchIds.Validate(id, "Job");

@@ -34,8 +34,6 @@ public sealed class ProcessGroup
         OwnGroup = ownGroup;
     }
 
-    public int ProcessId => _process.Id;
-
     /// <summary>False where setsid is missing: then only the process tree can be killed, not escaped children.</summary>
     public bool OwnGroup { get; }
 
@@ -63,8 +61,6 @@ public sealed class ProcessGroup
         await _process.WaitForExitAsync().ConfigureAwait(false);
         return _process.ExitCode;
     }
-
-    public bool HasExited => _process.HasExited;
 
     /// <summary>
     /// SIGKILL to the whole group, and to the tree as .NET sees it (which covers the instant before setsid ran,

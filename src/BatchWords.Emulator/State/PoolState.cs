@@ -38,9 +38,6 @@ public sealed class PoolState : VersionedEntity
     public List<NodeState> Nodes { get; } = new();
     public int NextNodeIndex { get; set; }
 
-    /// <summary>Bumped by each resize, so a provisioning pass that a newer resize overtook stops.</summary>
-    public int ResizeGeneration { get; set; }
-
     public bool IsDeleting => State == "deleting";
 
     /// <summary>Set while the removal of a deleting, empty pool waits for the end of its transient stay.</summary>

@@ -269,14 +269,6 @@ public class BatchModelJsonTests
         Assert.Equal(OSType.Linux, image.OsType);
         Assert.Equal(ImageVerificationType.Verified, image.VerificationType);
 
-        var file = Read<BatchNodeFile>("""
-            { "name": "stdout.txt", "url": "https://acct/jobs/job-1/tasks/task-0001/files/stdout.txt", "isDirectory": false,
-              "properties": { "lastModified": "2025-07-01T12:07:41.0000000Z", "contentLength": "695",
-                              "contentType": "application/octet-stream", "fileMode": "0644" } }
-            """);
-        Assert.Equal(695L, file.Properties!.ContentLength);
-        Assert.Contains("\"contentLength\":\"695\"", Write(file.Properties));
-
         var counts = Read<BatchTaskCountsResult>("""
             {"taskCounts":{"active":1,"running":2,"completed":3,"succeeded":2,"failed":1},
              "taskSlotCounts":{"active":1,"running":2,"completed":3,"succeeded":2,"failed":1}}

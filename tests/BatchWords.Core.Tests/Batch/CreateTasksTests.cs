@@ -43,19 +43,13 @@ public class CreateTasksTests
 
     private static ScriptedTransport AllSucceed() => new(r => Results(TaskIdsIn(r), _ => "success"));
 
-    private static async Task<CreateTasksResult> Run(BatchClient client, IEnumerable<BatchTaskCreateOptions> tasks, bool async,
-        CreateTasksOptions? options = null) =>
-        async ? await client.CreateTasksAsync("j", tasks, options ?? Fast) : client.CreateTasks("j", tasks, options ?? Fast);
-
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task TwoHundredFiftyTasksGoOutInChunksOf100_100_50(bool async)
+    [Fact]
+    public async Task TwoHundredFiftyTasksGoOutInChunksOf100_100_50()
     {
         var transport = AllSucceed();
         var client = TestBatchClients.Create(transport);
 
-        var result = await Run(client, Tasks(250), async);
+        var result = await client.CreateTasksAsync("j", Tasks(250), Fast);
 
         Assert.Equal(new[] { 50, 100, 100 }, transport.Requests.Select(r => TaskIdsIn(r).Count).Order());
         Assert.All(transport.Requests, r => Assert.Equal("/jobs/j/addtaskcollection", r.Uri.AbsolutePath));
@@ -293,12 +287,12 @@ public class CreateTasksTests
     }
 
     [Fact]
-    public void DuplicateIdsIgnoringCaseAreRejectedBeforeAnythingIsSent()
+    public async Task DuplicateIdsIgnoringCaseAreRejectedBeforeAnythingIsSent()
     {
         var transport = AllSucceed();
         var client = TestBatchClients.Create(transport);
 
-        var error = Assert.Throws<ArgumentException>(() => client.CreateTasks("j",
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => client.CreateTasksAsync("j",
             new[] { new BatchTaskCreateOptions("Task1", "a"), new BatchTaskCreateOptions("task1", "b") }));
 
         Assert.Contains("task1", error.Message);

@@ -1,13 +1,16 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using Azure;
 using BatchWords.Batch;
 using BatchWords.Emulator.Tests.Infrastructure;
 using Xunit;
+using static BatchWords.Emulator.Tests.Infrastructure.EmulatorFixture;
 
 namespace BatchWords.Emulator.Tests.Contract;
 
 /// <summary>
 /// Every operation of Core's BatchClient against the emulator: each request the client sends is accepted, and each
-/// response parses into the same models the client uses against Azure (enums, durations, int64-as-string included).
+/// response parses into the same models the client uses against Azure (enums and durations included).
 /// </summary>
 [Collection(ContractCollection.Name)]
 public sealed class BatchClientContractTests
@@ -36,6 +39,21 @@ public sealed class BatchClientContractTests
         Metadata = new List<MetadataItem> { new("owner", "contract-tests") },
     };
 
+    /// <summary>The "value" array of a raw GET list response.</summary>
+    private async Task<List<JsonNode>> ReadValuesAsync(string pathAndQuery)
+    {
+        using var response = await _emulator.SendAsync(HttpMethod.Get, pathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!.AsArray().Select(n => n!).ToList();
+    }
+
+    /// <summary>The status and Batch error code of a raw request that is expected to fail.</summary>
+    private async Task<(HttpStatusCode Status, string? Code)> SendForErrorAsync(HttpMethod method, string pathAndQuery, string? json = null)
+    {
+        using var response = await _emulator.SendAsync(method, pathAndQuery, json);
+        return (response.StatusCode, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())?["code"]);
+    }
+
     private async Task<BatchPool> WaitForSteadyAsync(string poolId) =>
         await Eventually.GetAsync(async () => (await _client.GetPoolAsync(poolId)).Value, p => p.AllocationState == AllocationState.Steady, $"pool {poolId} steady");
 
@@ -48,8 +66,8 @@ public sealed class BatchClientContractTests
         var poolId = NewId("contract-pool");
         var created = await _client.CreatePoolAsync(Pool(poolId, nodes: 1, startTask: new BatchStartTask("/bin/true") { WaitForSuccess = true, MaxTaskRetryCount = 1 }));
         Assert.Equal(201, created.Status);
-        Assert.True((await _client.PoolExistsAsync(poolId)).Value);
-        Assert.False((await _client.PoolExistsAsync(NewId("missing"))).Value);
+        using (var exists = await _emulator.SendAsync(HttpMethod.Head, Q($"/pools/{poolId}"))) Assert.Equal(HttpStatusCode.OK, exists.StatusCode);
+        using (var missing = await _emulator.SendAsync(HttpMethod.Head, Q($"/pools/{NewId("missing")}"))) Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
         var pool = await WaitForSteadyAsync(poolId);
         Assert.Equal(poolId, pool.Id);
@@ -143,24 +161,26 @@ public sealed class BatchClientContractTests
         Assert.Equal(BatchTaskFailureMode.NoAction, read.OnTaskFailure);
         Assert.Null(read.PreviousState);
 
-        Assert.Equal(201, (await _client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("single", "/bin/sh -c 'echo $RUN_ID'")
+        await _client.AddTaskAsync(jobId, new BatchTaskCreateOptions("single", "/bin/sh -c 'echo $RUN_ID'")
         {
             Constraints = new BatchTaskConstraints { MaxWallClockTime = TimeSpan.FromMinutes(5), RetentionTime = TimeSpan.FromDays(1) },
             UserIdentity = new UserIdentity { AutoUser = new AutoUserSpecification { Scope = AutoUserScope.Task, ElevationLevel = ElevationLevel.NonAdmin } },
-        })).Status);
-        var collection = await _client.CreateTaskCollectionAsync(jobId, new BatchTaskGroup(new[]
+        });
+        var collection = await _client.CreateTasksAsync(jobId, new[]
         {
             new BatchTaskCreateOptions("c1", "/bin/sh -c 'exit 0'"),
             new BatchTaskCreateOptions("c2", "/bin/sh -c 'echo oops >&2; exit 3'"),
             new BatchTaskCreateOptions("single", "true"),
-        }));
-        var results = collection.Value.Value!.ToDictionary(r => r.TaskId!);
+        });
+        var results = collection.Results.ToDictionary(r => r.TaskId!);
         Assert.Equal(BatchTaskAddStatus.Success, results["c1"].Status);
         Assert.NotNull(results["c1"].LastModified);
         Assert.Equal(BatchTaskAddStatus.ClientError, results["single"].Status);
         Assert.Equal(BatchErrorCodeStrings.TaskExists, results["single"].Error!.Code);
 
-        Assert.Equal(200, (await _client.UpdateJobAsync(jobId, new BatchJobUpdateOptions { OnAllTasksComplete = BatchAllTasksCompleteMode.TerminateJob, Priority = 10 })).Status);
+        // Operations Core's client does not have (the product never sends them) go as raw, signed HTTP.
+        using (var patched = await _emulator.SendAsync(HttpMethod.Patch, Q($"/jobs/{jobId}"), """{"onAllTasksComplete":"terminatejob","priority":10}"""))
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
 
         var single = await WaitForCompletionAsync(jobId, "single");
         Assert.Equal(BatchTaskExecutionResult.Success, single.ExecutionInfo!.Result);
@@ -191,14 +211,13 @@ public sealed class BatchClientContractTests
         await foreach (var t in _client.GetTasksAsync(jobId, filter: "executionInfo/result eq 'Failure'", select: new[] { "id", "state" })) failures.Add(t);
         Assert.Equal("c2", Assert.Single(failures).Id);
 
-        var files = new List<BatchNodeFile>();
-        await foreach (var f in _client.GetTaskFilesAsync(jobId, "single", recursive: true)) files.Add(f);
-        var stdout = Assert.Single(files, f => f.Name == "stdout.txt");
-        Assert.Equal(3, stdout.Properties!.ContentLength);
-        Assert.Contains(files, f => f.Name == "wd" && f.IsDirectory == true);
-        var wdOnly = new List<BatchNodeFile>();
-        await foreach (var f in _client.GetTaskFilesAsync(jobId, "single", recursive: true, filter: "startswith(name,'wd')")) wdOnly.Add(f);
-        Assert.All(wdOnly, f => Assert.StartsWith("wd", f.Name));
+        var files = await ReadValuesAsync(Q($"/jobs/{jobId}/tasks/single/files", "recursive=true"));
+        var stdout = Assert.Single(files, f => (string?)f["name"] == "stdout.txt");
+        Assert.Equal("3", (string?)stdout["properties"]!["contentLength"]); // int64 travels as a string
+        Assert.Contains(files, f => (string?)f["name"] == "wd" && (bool?)f["isDirectory"] == true);
+        var wdOnly = await ReadValuesAsync(Q($"/jobs/{jobId}/tasks/single/files", "recursive=true&$filter=" + Uri.EscapeDataString("startswith(name,'wd')")));
+        Assert.NotEmpty(wdOnly);
+        Assert.All(wdOnly, f => Assert.StartsWith("wd", (string)f["name"]!));
 
         var counts = (await _client.GetJobTaskCountsAsync(jobId)).Value;
         Assert.Equal(3, counts.TaskCounts!.Completed);
@@ -209,14 +228,14 @@ public sealed class BatchClientContractTests
         Assert.Equal("AllTasksComplete", ended.ExecutionInfo!.TerminateReason);
         Assert.NotNull(ended.ExecutionInfo.EndTime);
         Assert.Equal(10, ended.Priority);
-        var closed = await Assert.ThrowsAsync<RequestFailedException>(() => _client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("late", "true")));
-        Assert.Equal(BatchErrorCodeStrings.JobCompleted, closed.ErrorCode);
+        Assert.Equal((HttpStatusCode.Conflict, BatchErrorCodeStrings.JobCompleted),
+            await SendForErrorAsync(HttpMethod.Post, Q($"/jobs/{jobId}/tasks"), """{"id":"late","commandLine":"true"}"""));
 
         var jobs = new List<BatchJob>();
         await foreach (var j in _client.GetJobsAsync(filter: $"id eq '{jobId}' and state eq 'completed'", select: new[] { "id", "executionInfo" })) jobs.Add(j);
         Assert.Single(jobs);
 
-        Assert.Equal(200, (await _client.DeleteTaskAsync(jobId, "c1")).Status);
+        using (var deleted = await _emulator.SendAsync(HttpMethod.Delete, Q($"/jobs/{jobId}/tasks/c1"))) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         var deletedTask = await Assert.ThrowsAsync<RequestFailedException>(() => _client.GetTaskAsync(jobId, "c1"));
         Assert.Equal(BatchErrorCodeStrings.TaskNotFound, deletedTask.ErrorCode);
         Assert.Equal(202, (await _client.DeleteJobAsync(jobId)).Status);
@@ -229,14 +248,16 @@ public sealed class BatchClientContractTests
         var jobId = NewId("contract-term");
         // No pool: the tasks stay active, which is what terminate of an unstarted task needs.
         await _client.CreateJobAsync(new BatchJobCreateOptions(jobId, new BatchPoolInfo { PoolId = NewId("absent") }));
-        await _client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("t1", "true"));
-        await _client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("t2", "true"));
-        Assert.Equal(204, (await _client.TerminateTaskAsync(jobId, "t1")).Status);
+        await _client.AddTaskAsync(jobId, new BatchTaskCreateOptions("t1", "true"));
+        await _client.AddTaskAsync(jobId, new BatchTaskCreateOptions("t2", "true"));
+        // Core's client has no terminate-task operation (the product never sends one): raw, signed HTTP.
+        using (var terminated = await _emulator.SendAsync(HttpMethod.Post, Q($"/jobs/{jobId}/tasks/t1/terminate")))
+            Assert.Equal(HttpStatusCode.NoContent, terminated.StatusCode);
         var t1 = (await _client.GetTaskAsync(jobId, "t1")).Value;
         Assert.Equal(BatchTaskState.Completed, t1.State);
         Assert.Equal("TaskEnded", t1.ExecutionInfo!.FailureInfo!.Code);
-        var again = await Assert.ThrowsAsync<RequestFailedException>(() => _client.TerminateTaskAsync(jobId, "t1"));
-        Assert.Equal(BatchErrorCodeStrings.TaskCompleted, again.ErrorCode);
+        Assert.Equal((HttpStatusCode.Conflict, BatchErrorCodeStrings.TaskCompleted),
+            await SendForErrorAsync(HttpMethod.Post, Q($"/jobs/{jobId}/tasks/t1/terminate")));
 
         Assert.Equal(202, (await _client.TerminateJobAsync(jobId, new BatchJobTerminateOptions { TerminateReason = "ContractTest" })).Status);
         var job = await Eventually.GetAsync(async () => (await _client.GetJobAsync(jobId)).Value, j => j.State == BatchJobState.Completed, "the job to complete");

@@ -47,10 +47,10 @@ public sealed class RestartTests : IAsyncLifetime
         var jobId = RuntimeFixture.NewId("rs-job");
         await client.CreateJobAsync(new BatchJobCreateOptions(jobId, new BatchPoolInfo { PoolId = poolId }));
 
-        await client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("done", "/bin/sh -c 'echo finished before the kill'"));
+        await client.AddTaskAsync(jobId, new BatchTaskCreateOptions("done", "/bin/sh -c 'echo finished before the kill'"));
         await Eventually.GetAsync(async () => (await client.GetTaskAsync(jobId, "done")).Value, t => t.State == BatchTaskState.Completed, "task done");
         // The first attempt records its pid and sleeps; the attempt after the restart finds the mark and succeeds.
-        await client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("long",
+        await client.AddTaskAsync(jobId, new BatchTaskCreateOptions("long",
             "/bin/sh -c 'if [ -e \"$AZ_BATCH_NODE_SHARED_DIR/ran\" ]; then echo second attempt; else touch \"$AZ_BATCH_NODE_SHARED_DIR/ran\"; echo $$ > \"$AZ_BATCH_NODE_SHARED_DIR/pid\"; exec sleep 300; fi'"));
         await Eventually.GetAsync(async () => (await client.GetTaskAsync(jobId, "long")).Value, t => t.State == BatchTaskState.Running, "task long to run");
         var nodeRoot = Path.Combine(_data, "pools", poolId, node!.Id!);
@@ -98,11 +98,11 @@ public sealed class RestartTests : IAsyncLifetime
             var client = new BatchClient(emulator.BaseUri, new AzureNamedKeyCredential(Account, _key));
             // No pool: the tasks stay active, which is all this test needs.
             await client.CreateJobAsync(new BatchJobCreateOptions(jobId, new BatchPoolInfo { PoolId = "no-such-pool" }));
-            await client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("old", "/bin/true"));
+            await client.AddTaskAsync(jobId, new BatchTaskCreateOptions("old", "/bin/true"));
             await client.DeleteJobAsync(jobId);
             await Eventually.GetAsync(async () => await JobExistsAsync(client, jobId), exists => !exists, "the old job to go");
             await client.CreateJobAsync(new BatchJobCreateOptions(jobId, new BatchPoolInfo { PoolId = "no-such-pool" }));
-            await client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("new", "/bin/true"));
+            await client.AddTaskAsync(jobId, new BatchTaskCreateOptions("new", "/bin/true"));
             var deleted = new BatchJobCreateOptions(RuntimeFixture.NewId("rs-gone"), new BatchPoolInfo { PoolId = "no-such-pool" });
             await client.CreateJobAsync(deleted);
             await client.DeleteJobAsync(deleted.Id);

@@ -58,7 +58,7 @@ public sealed class RuntimeFixture : IAsyncLifetime
 
     public async Task<BatchTask> RunAsync(string jobId, BatchTaskCreateOptions task)
     {
-        await Client.CreateTaskAsync(jobId, task);
+        await Client.AddTaskAsync(jobId, task);
         return await WaitForStateAsync(jobId, task.Id, BatchTaskState.Completed);
     }
 

@@ -147,7 +147,7 @@ public sealed class TaskRuntimeTests
         var poolId = RuntimeFixture.NewId("rt-term");
         await _fx.CreatePoolAsync(poolId, nodes: 1);
         var jobId = await _fx.CreateJobAsync(poolId);
-        await Client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("tree",
+        await Client.AddTaskAsync(jobId, new BatchTaskCreateOptions("tree",
             "/bin/sh -c 'sleep 300 & echo $! > child.pid; echo $$ > shell.pid; wait'"));
         var pids = await Eventually.GetAsync(async () =>
         {
@@ -158,7 +158,9 @@ public sealed class TaskRuntimeTests
         var child = int.Parse(pids.Child);
         Assert.True(RuntimeFixture.IsAlive(child));
 
-        Assert.Equal(204, (await Client.TerminateTaskAsync(jobId, "tree")).Status);
+        // Core's client has no terminate-task operation (the product never sends one): raw, signed HTTP.
+        using (var terminated = await _fx.Emulator.SendAsync(HttpMethod.Post, EmulatorFixture.Q($"/jobs/{jobId}/tasks/tree/terminate")))
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, terminated.StatusCode);
         var task = (await Client.GetTaskAsync(jobId, "tree")).Value; // completed by the time terminate answers
         Assert.Equal(BatchTaskState.Completed, task.State);
         Assert.Equal("TaskEnded", task.ExecutionInfo!.FailureInfo!.Code);
@@ -173,7 +175,7 @@ public sealed class TaskRuntimeTests
         var poolId = RuntimeFixture.NewId("rt-deljob");
         await _fx.CreatePoolAsync(poolId, nodes: 1);
         var jobId = await _fx.CreateJobAsync(poolId);
-        await Client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("sleeper", "/bin/sh -c 'echo $$ > shell.pid; exec sleep 300'"));
+        await Client.AddTaskAsync(jobId, new BatchTaskCreateOptions("sleeper", "/bin/sh -c 'echo $$ > shell.pid; exec sleep 300'"));
         var pid = int.Parse(await Eventually.GetAsync(async () =>
         {
             try { return await _fx.ReadTaskFileAsync(jobId, "sleeper", "wd/shell.pid"); }
@@ -202,7 +204,7 @@ public sealed class TaskRuntimeTests
         var poolId = RuntimeFixture.NewId("rt-termjob");
         await _fx.CreatePoolAsync(poolId, nodes: 1);
         var jobId = await _fx.CreateJobAsync(poolId);
-        await Client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("running", "sleep 300"));
+        await Client.AddTaskAsync(jobId, new BatchTaskCreateOptions("running", "sleep 300"));
         await _fx.WaitForStateAsync(jobId, "running", BatchTaskState.Running);
         await Client.TerminateJobAsync(jobId);
         var job = await Eventually.GetAsync(async () => (await Client.GetJobAsync(jobId)).Value, j => j.State == BatchJobState.Completed, "the job to complete");
@@ -265,9 +267,9 @@ public sealed class TaskRuntimeTests
         Assert.Equal("cannot install\ncannot install\n", (await Client.GetNodeFileAsync(poolId, node.Id!, "startup/stderr.txt")).Value.ToString());
 
         var jobId = await _fx.CreateJobAsync(poolId);
-        await Client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("never", "true"));
+        await Client.AddTaskAsync(jobId, new BatchTaskCreateOptions("never", "true"));
         // Nothing can run it; a later pass of the scheduler must not change that.
-        await Client.CreateTaskAsync(jobId, new BatchTaskCreateOptions("wake", "true"));
+        await Client.AddTaskAsync(jobId, new BatchTaskCreateOptions("wake", "true"));
         Assert.Equal(BatchTaskState.Active, (await Client.GetTaskAsync(jobId, "never")).Value.State);
         await Client.DeletePoolAsync(poolId);
     }

@@ -1,6 +1,6 @@
 namespace BatchWords.Batch;
 
-/// <summary>Tuning for <see cref="BatchClient.CreateTasks"/>; the defaults suit both Azure and the emulator.</summary>
+/// <summary>Tuning for <see cref="BatchClient.CreateTasksAsync"/>; the defaults suit both Azure and the emulator.</summary>
 public sealed class CreateTasksOptions
 {
     /// <summary>

@@ -1,7 +1,7 @@
 namespace BatchWords.Batch;
 
 /// <summary>
-/// The outcome of <see cref="BatchClient.CreateTasks"/>: one result for every task given, in the order given.
+/// The outcome of <see cref="BatchClient.CreateTasksAsync"/>: one result for every task given, in the order given.
 /// A task counts as added when its status is success, or when it is a clienterror TaskExists (an earlier
 /// attempt, possibly a retry of this very call, already added it).
 /// </summary>

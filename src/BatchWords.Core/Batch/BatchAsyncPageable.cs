@@ -8,27 +8,6 @@ namespace BatchWords.Batch;
 /// service returns those), so the loop never stops on an empty page. The continuation token is the nextLink,
 /// so AsPages(token) resumes where an earlier enumeration stopped.
 /// </summary>
-internal sealed class BatchPageable<T> : Pageable<T> where T : notnull
-{
-    private readonly Func<string?, CancellationToken, Page<T>> _getPage;
-
-    public BatchPageable(Func<string?, CancellationToken, Page<T>> getPage, CancellationToken cancellationToken)
-        : base(cancellationToken) => _getPage = getPage;
-
-    public override IEnumerable<Page<T>> AsPages(string? continuationToken = null, int? pageSizeHint = null)
-    {
-        var next = continuationToken;
-        do
-        {
-            var page = _getPage(next, CancellationToken);
-            yield return page;
-            next = page.ContinuationToken;
-        }
-        while (next is not null);
-    }
-}
-
-/// <summary>The async twin of <see cref="BatchPageable{T}"/>.</summary>
 internal sealed class BatchAsyncPageable<T> : AsyncPageable<T> where T : notnull
 {
     private readonly Func<string?, CancellationToken, ValueTask<Page<T>>> _getPage;
