@@ -20,7 +20,7 @@ public abstract class BwCmdlet : PSCmdlet
     /// (and clears it for an object without one); a -Context typed on the command line is bound once and wins.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [PSDefaultValue(Help = "The session's current context (Connect-BwAccount), else the Local backend")]
+    [PSDefaultValue(Help = "The piped object's context, else the session's current one (Connect-BwAccount), else the Local backend")]
     public BwContext? Context { get; set; }
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>

@@ -1,0 +1,165 @@
+#Requires -Version 7.4
+<#
+    Pester 5 suite: objects carry their context (issue 13, finding 7). Every object that names a resource (container,
+    input file, pool, job, task, node, autoscale run) remembers the context it was read through, as a hidden Context
+    property that -Context of the next cmdlet binds by property name, so a pipeline on an account that is not the
+    session's current one needs -Context on its first cmdlet only, as with Az.Storage's .Context.
+
+        dotnet pwsh ./build.ps1 -Task Test -TestPath tests/ObjectContext.Tests.ps1
+
+    Two contexts: the local stack ($Local), and an "offline" account whose endpoints are a closed loopback port
+    ($Offline), made the session's current one. A request that goes to the wrong account therefore fails at once
+    with a connection error, and one that goes to the right one succeeds against the local stack.
+#>
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:TestHome = Use-TestHome 'context'
+    Import-Module (Get-TestModuleManifest) -Force
+    $script:Local = Connect-BwAccount
+    $script:Worker = New-FakeWorker
+    $script:App = New-TestId 'ctx-app'
+    $script:In = New-TestId 'ctx-in'
+    $script:Out = New-TestId 'ctx-out'
+    $script:Pool = New-TestId 'ctx-pool'
+    $script:Job = New-TestId 'ctx-job'
+    $null = New-BwPool -Id $Pool -NodeCount 1 -Program $Worker.Path -ApplicationContainer $App
+
+    # A port nothing listens on: connections are refused at once.
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $script:DeadPort = $listener.LocalEndpoint.Port; $listener.Stop()
+    $key = ConvertTo-SecureString 'a2V5' -AsPlainText -Force
+    $script:Offline = Connect-BwAccount -StorageAccountName offline -StorageAccountKey $key -BlobEndpoint "http://127.0.0.1:$DeadPort/offline" `
+        -BatchAccountUrl "http://127.0.0.1:$DeadPort" -BatchAccountName offline -BatchAccountKey $key
+
+    # Every kind of resource object, from the pipeline below (filled by the first It).
+    $script:Made = [ordered]@{}
+}
+
+AfterAll {
+    $null = Connect-BwAccount -Context $Local
+    Remove-BwJob $Job -Force -ErrorAction SilentlyContinue
+    Remove-BwPool $Pool -Force -ErrorAction SilentlyContinue
+    Remove-BwContainer $App, $In, $Out -Force -Confirm:$false -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+    Stop-TestLocalStack $TestHome
+}
+
+Describe 'Objects carry their context' -Tag 'Integration' {
+    BeforeEach {
+        # The session works on the offline account; only what is piped from $Local may reach the local stack.
+        $null = Connect-BwAccount -Context $Offline
+    }
+
+    It 'runs Publish | Start-BwJob | Wait-BwTask | Receive-BwOutput on the first cmdlet''s -Context, not the current one' {
+        $destination = Join-Path $TestDrive 'received'
+        $inputs = @('alpha', 'beta' | ForEach-Object { New-TestInput "$_.txt" $_ } | Publish-BwInput -Context $Local -Container $In)
+        $files = @($inputs | Start-BwJob -JobId $Job -Pool $Pool -OutputContainer $Out -Top 2 |
+            Wait-BwTask -Timeout 00:02:00 | Receive-BwOutput -Destination $destination)
+
+        $files.Name | Sort-Object | Should -Be @('alpha_OUTPUT.txt', 'beta_OUTPUT.txt')
+        Get-Content -Raw ($files | Where-Object Name -EQ 'beta_OUTPUT.txt').FullName | Should -BeLikeExactly "*beta:`t1*"
+        (Get-BwContext).StorageAccountName | Should -Be 'offline'
+
+        $Made.BwInputFile = $inputs[0]
+        $Made.BwTask = Get-BwJob -Context $Local -Id $Job | Get-BwTask | Select-Object -First 1
+        $Made.BwJob = Get-BwJob -Context $Local -Id $Job
+        $Made.BwPool = Get-BwPool -Context $Local -Id $Pool
+        $Made.BwNode = $Made.BwPool | Get-BwNode | Select-Object -First 1
+        $Made.BwAutoScaleRun = $Made.BwPool | Test-BwAutoScale -AutoScaleFormula '$TargetDedicatedNodes = 1;'
+        $Made.BwContainer = Get-BwContainer -Context $Local -Name $Out
+        foreach ($kind in $Made.Keys) {
+            $Made[$kind].GetType().Name | Should -Be $kind
+            $Made[$kind].Context | Should -Be $Local -Because "a $kind carries the context it was read through"
+        }
+    }
+
+    It 'removes what was read through another context (Get-BwPool -Context $other | Remove-BwPool)' {
+        $scratch = New-TestId 'ctx-scratch'
+        $null = New-BwPool -Context $Local -Id $scratch -NodeCount 0 -Program $Worker.Path -ApplicationContainer $App
+
+        Get-BwPool -Context $Local -Id $scratch | Remove-BwPool -Force -ErrorAction Stop
+
+        # Gone, or being deleted, in the local stack (checked with a probe of TestSupport, not the module).
+        $probe = Invoke-TestBatchRequest GET "pools/$scratch" -Accept 404
+        if ($probe.Status -ne 404) { ($probe.Text | ConvertFrom-Json).state | Should -Be 'deleting' }
+    }
+
+    It 'sends each piped object to its own account when a pipeline mixes contexts' {
+        $mine = Get-BwContainer -Context $Local -Name $Out
+        # The same container name in the offline account, and a bare name (no context: the session's, offline).
+        $theirs = $mine.GetType()::new($Out, 'Existing', [uri]"http://127.0.0.1:$DeadPort/offline/$Out", $Offline)
+
+        $found = @($mine, $theirs, $Out | Get-BwContainer -ErrorVariable failures -ErrorAction SilentlyContinue)
+
+        $found.Count | Should -Be 1
+        $found[0].Name | Should -Be $Out
+        $found[0].Context | Should -Be $Local
+        $failures.Count | Should -Be 2
+        $failures | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'ConnectionError' }
+    }
+
+    It 'lets -Context typed on the command line win over the piped object''s' {
+        $mine = Get-BwContainer -Context $Local -Name $Out
+        $null = Connect-BwAccount -Context $Local
+
+        $caught = $null
+        try { $null = $mine | Get-BwContainer -Context $Offline -ErrorAction Stop } catch { $caught = $_ }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.CategoryInfo.Category | Should -Be 'ConnectionError'
+        @($mine | Get-BwContainer -Context $Local).Name | Should -Be $Out
+    }
+}
+
+Describe 'The context stays out of views and exports' -Tag 'Integration' {
+    BeforeAll {
+        $script:Kinds = @($Made.Keys)
+    }
+
+    It 'has one object of every kind to check' {
+        $Kinds | Should -Be @('BwInputFile', 'BwTask', 'BwJob', 'BwPool', 'BwNode', 'BwAutoScaleRun', 'BwContainer')
+    }
+
+    It 'is not in the default view, Format-List *, Select-Object * or Get-Member of a <_>' -ForEach @('BwInputFile', 'BwTask', 'BwJob', 'BwPool', 'BwNode', 'BwAutoScaleRun', 'BwContainer') {
+        $object = $Made[$_]
+        ($object | Out-String -Width 200) | Should -Not -Match '\bContext\b'
+        ($object | Format-List | Out-String -Width 200) | Should -Not -Match '\bContext\b'
+        ($object | Format-List * | Out-String -Width 200) | Should -Not -Match '\bContext\b'
+        ($object | Select-Object *).psobject.Properties.Name | Should -Not -Contain 'Context'
+        ($object | Get-Member -MemberType Properties).Name | Should -Not -Contain 'Context'
+    }
+
+    It 'is not written by ConvertTo-Json, Export-Csv or Export-Clixml of a <_>, and no secret is' -ForEach @('BwInputFile', 'BwTask', 'BwJob', 'BwPool', 'BwNode', 'BwAutoScaleRun', 'BwContainer') {
+        $object = $Made[$_]
+        $json = $object | ConvertTo-Json -Depth 4
+        $json | Should -Not -Match '"Context"'
+        $json | Should -Not -Match 'StorageAuthentication|BatchAuthentication'
+        $csv = $object | ConvertTo-Csv
+        $csv[0] -split ',' | Should -Not -Contain '"Context"'
+        $file = Join-Path $TestDrive "$_.clixml"
+        $object | Export-Clixml -LiteralPath $file
+        $xml = Get-Content -Raw -LiteralPath $file
+        $xml | Should -Not -Match 'N="Context"|BwContext'
+        $xml | Should -Not -Match 'sig='
+        $xml | Should -Not -Match ([regex]::Escape((Get-TestStorageAccount).Key))
+    }
+
+    It 'round-trips a <_> through Export-Clixml with every visible property, ready to pipe again' -ForEach @('BwInputFile', 'BwTask', 'BwJob', 'BwPool', 'BwNode', 'BwAutoScaleRun', 'BwContainer') {
+        # Types.ps1xml lists each type's properties for Export-Clixml (to leave the context out): a property
+        # added to a type and not to its list would silently drop out of every Clixml file.
+        $object = $Made[$_]
+        $file = Join-Path $TestDrive "$_-round.clixml"
+        $object | Export-Clixml -LiteralPath $file
+        $imported = Import-Clixml -LiteralPath $file
+
+        @($imported.psobject.Properties.Name | Sort-Object) | Should -Be @($object.psobject.Properties.Name | Sort-Object)
+        $imported.psobject.Properties.Name | Should -Not -Contain 'Context'
+    }
+
+    It 'binds an imported object without a context to the session''s context' {
+        $file = Join-Path $TestDrive 'pool.clixml'
+        $Made.BwPool | Export-Clixml -LiteralPath $file
+        $null = Connect-BwAccount -Context $Local
+
+        (Import-Clixml -LiteralPath $file | Get-BwPool -ErrorAction Stop).Id | Should -Be $Pool
+    }
+}
