@@ -11,5 +11,12 @@ namespace BatchWords.PowerShell;
 /// </summary>
 public static class ResourceContextProperty
 {
-    public static BwContext? GetContext(PSObject instance) => (instance?.BaseObject as BwResource)?.GetContext();
+    /// <summary>
+    /// Typed object, not BwContext: Import-Module reads this signature while it loads the types file, before the
+    /// module's load context can resolve BatchWords.Core (DependencyLoadContext), so the signature must not name a
+    /// Core type. The value is the BwContext itself, and -Context binds it as one.
+    /// </summary>
+    public static object? GetContext(PSObject instance) => ContextOf(instance?.BaseObject);
+
+    private static BwContext? ContextOf(object? value) => (value as BwResource)?.GetContext();
 }

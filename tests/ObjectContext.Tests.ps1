@@ -7,9 +7,9 @@
 
         dotnet pwsh ./build.ps1 -Task Test -TestPath tests/ObjectContext.Tests.ps1
 
-    Two contexts: the local stack ($Local), and an "offline" account whose endpoints are a closed loopback port
-    ($Offline), made the session's current one. A request that goes to the wrong account therefore fails at once
-    with a connection error, and one that goes to the right one succeeds against the local stack.
+    Two contexts: the local stack ($Local), and a stranger ($Stranger): the same local services with keys they
+    refuse, made the session's current one. A request that goes to the wrong context therefore fails at once with
+    an authorization error (403, not retried), and one that goes to the right one succeeds.
 #>
 
 BeforeAll {
@@ -24,13 +24,16 @@ BeforeAll {
     $script:Pool = New-TestId 'ctx-pool'
     $script:Job = New-TestId 'ctx-job'
     $null = New-BwPool -Id $Pool -NodeCount 1 -Program $Worker.Path -ApplicationContainer $App
+    $null = New-BwContainer $In
 
-    # A port nothing listens on: connections are refused at once.
-    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-    $listener.Start(); $script:DeadPort = $listener.LocalEndpoint.Port; $listener.Stop()
-    $key = ConvertTo-SecureString 'a2V5' -AsPlainText -Force
-    $script:Offline = Connect-BwAccount -StorageAccountName offline -StorageAccountKey $key -BlobEndpoint "http://127.0.0.1:$DeadPort/offline" `
-        -BatchAccountUrl "http://127.0.0.1:$DeadPort" -BatchAccountName offline -BatchAccountKey $key
+    # The same services and account names as $Local, with a key neither service accepts.
+    $wrongKey = ConvertTo-SecureString ([Convert]::ToBase64String([byte[]]::new(64))) -AsPlainText -Force
+    $script:Stranger = Connect-BwAccount -StorageAccountName $Local.StorageAccountName -StorageAccountKey $wrongKey -BlobEndpoint $Local.BlobEndpoint `
+        -BatchAccountUrl $Local.BatchEndpoint -BatchAccountName $Local.BatchAccountName -BatchAccountKey $wrongKey
+    function Test-Refused($Record) {
+        # What the local services answer the stranger: 403, reported as an authorization failure.
+        "$($Record.CategoryInfo.Category)" | Should -BeIn 'AuthenticationError', 'PermissionDenied' -Because "$Record"
+    }
 
     # Every kind of resource object, from the pipeline below (filled by the first It).
     $script:Made = [ordered]@{}
@@ -46,8 +49,8 @@ AfterAll {
 
 Describe 'Objects carry their context' -Tag 'Integration' {
     BeforeEach {
-        # The session works on the offline account; only what is piped from $Local may reach the local stack.
-        $null = Connect-BwAccount -Context $Offline
+        # The session works as the stranger; only what is piped from $Local may get an answer.
+        $null = Connect-BwAccount -Context $Stranger
     }
 
     It 'runs Publish | Start-BwJob | Wait-BwTask | Receive-BwOutput on the first cmdlet''s -Context, not the current one' {
@@ -58,14 +61,15 @@ Describe 'Objects carry their context' -Tag 'Integration' {
 
         $files.Name | Sort-Object | Should -Be @('alpha_OUTPUT.txt', 'beta_OUTPUT.txt')
         Get-Content -Raw ($files | Where-Object Name -EQ 'beta_OUTPUT.txt').FullName | Should -BeLikeExactly "*beta:`t1*"
-        (Get-BwContext).StorageAccountName | Should -Be 'offline'
+        Get-BwContext | Should -Be $Stranger
 
         $Made.BwInputFile = $inputs[0]
         $Made.BwTask = Get-BwJob -Context $Local -Id $Job | Get-BwTask | Select-Object -First 1
         $Made.BwJob = Get-BwJob -Context $Local -Id $Job
         $Made.BwPool = Get-BwPool -Context $Local -Id $Pool
         $Made.BwNode = $Made.BwPool | Get-BwNode | Select-Object -First 1
-        $Made.BwAutoScaleRun = $Made.BwPool | Test-BwAutoScale -AutoScaleFormula '$TargetDedicatedNodes = 1;'
+        $Made.BwAutoScaleRun = $Made.BwPool | Enable-BwAutoScale -AutoScaleFormula '$TargetDedicatedNodes = 1;' |
+            Test-BwAutoScale -AutoScaleFormula '$TargetDedicatedNodes = 1;'
         $Made.BwContainer = Get-BwContainer -Context $Local -Name $Out
         foreach ($kind in $Made.Keys) {
             $Made[$kind].GetType().Name | Should -Be $kind
@@ -79,15 +83,16 @@ Describe 'Objects carry their context' -Tag 'Integration' {
 
         Get-BwPool -Context $Local -Id $scratch | Remove-BwPool -Force -ErrorAction Stop
 
-        # Gone, or being deleted, in the local stack (checked with a probe of TestSupport, not the module).
+        # Gone, or being deleted, in the local stack (checked with a probe of TestSupport, which asks the current context).
+        $null = Connect-BwAccount -Context $Local
         $probe = Invoke-TestBatchRequest GET "pools/$scratch" -Accept 404
         if ($probe.Status -ne 404) { ($probe.Text | ConvertFrom-Json).state | Should -Be 'deleting' }
     }
 
     It 'sends each piped object to its own account when a pipeline mixes contexts' {
         $mine = Get-BwContainer -Context $Local -Name $Out
-        # The same container name in the offline account, and a bare name (no context: the session's, offline).
-        $theirs = $mine.GetType()::new($Out, 'Existing', [uri]"http://127.0.0.1:$DeadPort/offline/$Out", $Offline)
+        # The same container as the stranger sees it, and a bare name (no context: the session's, the stranger).
+        $theirs = $mine.GetType()::new($Out, 'Existing', $mine.Uri, $Stranger)
 
         $found = @($mine, $theirs, $Out | Get-BwContainer -ErrorVariable failures -ErrorAction SilentlyContinue)
 
@@ -95,7 +100,7 @@ Describe 'Objects carry their context' -Tag 'Integration' {
         $found[0].Name | Should -Be $Out
         $found[0].Context | Should -Be $Local
         $failures.Count | Should -Be 2
-        $failures | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'ConnectionError' }
+        $failures | ForEach-Object { Test-Refused $_ }
     }
 
     It 'lets -Context typed on the command line win over the piped object''s' {
@@ -103,9 +108,9 @@ Describe 'Objects carry their context' -Tag 'Integration' {
         $null = Connect-BwAccount -Context $Local
 
         $caught = $null
-        try { $null = $mine | Get-BwContainer -Context $Offline -ErrorAction Stop } catch { $caught = $_ }
+        try { $null = $mine | Get-BwContainer -Context $Stranger -ErrorAction Stop } catch { $caught = $_ }
         $caught | Should -Not -BeNullOrEmpty
-        $caught.CategoryInfo.Category | Should -Be 'ConnectionError'
+        Test-Refused $caught
         @($mine | Get-BwContainer -Context $Local).Name | Should -Be $Out
     }
 }
