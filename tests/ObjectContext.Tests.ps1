@@ -103,6 +103,22 @@ Describe 'Objects carry their context' -Tag 'Integration' {
         $failures | ForEach-Object { Test-Refused $_ }
     }
 
+    It 'waits for, and downloads, same-named jobs and containers of two contexts apart' {
+        # Objects of the stranger's, as a script might make them: a Context property binds like the module's own.
+        $theirJob = [pscustomobject]@{ JobId = $Job; Context = $Stranger }
+        $theirContainer = [pscustomobject]@{ Container = $Out; Context = $Stranger }
+
+        $caught = $null
+        try { $null = $Made.BwTask, $theirJob | Wait-BwTask -Timeout 00:00:30 -OutVariable waited -ErrorAction Stop } catch { $caught = $_ }
+        @($waited).TaskId | Should -Be $Made.BwTask.TaskId
+        Test-Refused $caught
+
+        $files = @($Made.BwTask, $theirContainer | Receive-BwOutput -Destination (Join-Path $TestDrive 'apart') -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $files.Name | Should -Be $Made.BwTask.OutputBlobName
+        $failures.Count | Should -Be 1
+        Test-Refused $failures[0]
+    }
+
     It 'lets -Context typed on the command line win over the piped object''s' {
         $mine = Get-BwContainer -Context $Local -Name $Out
         $null = Connect-BwAccount -Context $Local
@@ -126,6 +142,7 @@ Describe 'The context stays out of views and exports' -Tag 'Integration' {
 
     It 'is not in the default view, Format-List *, Select-Object * or Get-Member of a <_>' -ForEach @('BwInputFile', 'BwTask', 'BwJob', 'BwPool', 'BwNode', 'BwAutoScaleRun', 'BwContainer') {
         $object = $Made[$_]
+        $object | Should -Not -BeNullOrEmpty -Because 'the first Describe made one'
         ($object | Out-String -Width 200) | Should -Not -Match '\bContext\b'
         ($object | Format-List | Out-String -Width 200) | Should -Not -Match '\bContext\b'
         ($object | Format-List * | Out-String -Width 200) | Should -Not -Match '\bContext\b'
@@ -135,6 +152,7 @@ Describe 'The context stays out of views and exports' -Tag 'Integration' {
 
     It 'is not written by ConvertTo-Json, Export-Csv or Export-Clixml of a <_>, and no secret is' -ForEach @('BwInputFile', 'BwTask', 'BwJob', 'BwPool', 'BwNode', 'BwAutoScaleRun', 'BwContainer') {
         $object = $Made[$_]
+        $object | Should -Not -BeNullOrEmpty -Because 'the first Describe made one'
         $json = $object | ConvertTo-Json -Depth 4
         $json | Should -Not -Match '"Context"'
         $json | Should -Not -Match 'StorageAuthentication|BatchAuthentication'
@@ -152,6 +170,7 @@ Describe 'The context stays out of views and exports' -Tag 'Integration' {
         # Types.ps1xml lists each type's properties for Export-Clixml (to leave the context out): a property
         # added to a type and not to its list would silently drop out of every Clixml file.
         $object = $Made[$_]
+        $object | Should -Not -BeNullOrEmpty -Because 'the first Describe made one'
         $file = Join-Path $TestDrive "$_-round.clixml"
         $object | Export-Clixml -LiteralPath $file
         $imported = Import-Clixml -LiteralPath $file
