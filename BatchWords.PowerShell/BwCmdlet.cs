@@ -13,9 +13,14 @@ public abstract class BwCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>The accounts to work against. Defaults to the session's current context (Connect-BwAccount).</summary>
+    /// <summary>
+    /// The accounts to work against. Defaults to the session's current context (Connect-BwAccount). Binds by
+    /// property name from every object that names a resource (their hidden Context property), so the next cmdlet
+    /// of a pipeline works on the accounts the object came from. PowerShell binds it again for each piped object
+    /// (and clears it for an object without one); a -Context typed on the command line is bound once and wins.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [PSDefaultValue(Help = "The session's current context (Connect-BwAccount), else the Local backend")]
+    [PSDefaultValue(Help = "The piped object's context, else the session's current one (Connect-BwAccount), else the Local backend")]
     public BwContext? Context { get; set; }
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
@@ -35,10 +40,21 @@ public abstract class BwCmdlet : PSCmdlet
         _verboseArrived.Set();
     };
 
-    /// <summary>The context this invocation uses: -Context, then the session's, then Local (started on demand).</summary>
-    protected BwContext ResolveContext()
+    /// <summary>
+    /// The context of the current pipeline object: -Context (typed, or bound from the piped object), then the
+    /// session's, then Local (started on demand). Call it per record (ProcessRecord): at EndProcessing -Context
+    /// still holds whatever the last piped object bound, so cmdlets that act at the end keep
+    /// <see cref="RecordContext"/> per object and resolve it with <see cref="ResolveContext(BwContext?)"/>.
+    /// </summary>
+    protected BwContext ResolveContext() => ResolveContext(RecordContext);
+
+    /// <summary>The context the current pipeline object names, without connecting anything: null when it names none and no account is connected.</summary>
+    protected BwContext? RecordContext => Context ?? SessionContext.Current;
+
+    /// <summary>A context kept from <see cref="RecordContext"/>, else the session's, else Local (started on demand).</summary>
+    protected BwContext ResolveContext(BwContext? recorded)
     {
-        if (Context is not null) return Context;
+        if (recorded is not null) return recorded;
         var current = SessionContext.Current;
         if (current is not null) return current;
         WriteVerbose("No account is connected in this session: connecting to the Local backend (Azurite and the BatchWords emulator).");

@@ -215,7 +215,7 @@ Describe 'Help shows the real defaults and wildcards' -Tag 'Unit' {
         @{ Command = 'Start-BwJob'; Parameter = 'MaxTaskRetryCount'; Default = '0'; Globbing = 'false' }
         @{ Command = 'Get-BwPool'; Parameter = 'Id'; Default = 'Every pool'; Globbing = 'true' }
         @{ Command = 'Remove-BwPool'; Parameter = 'Id'; Default = 'None'; Globbing = 'false' }
-        @{ Command = 'Get-BwTask'; Parameter = 'Context'; Default = "The session's current context (Connect-BwAccount), else the Local backend"; Globbing = 'false' }
+        @{ Command = 'Get-BwTask'; Parameter = 'Context'; Default = "The piped object's context, else the session's current one (Connect-BwAccount), else the Local backend"; Globbing = 'false' }
         @{ Command = 'Remove-BwJob'; Parameter = 'Force'; Default = 'False'; Globbing = 'false' }
     ) {
         $help = Get-Help $Command -Parameter $Parameter

@@ -12,7 +12,9 @@ namespace BatchWords.PowerShell;
 [OutputType(typeof(BwTask))]
 public sealed class StartBwJobCommand : BwCmdlet
 {
-    private readonly List<BwInputFile> _inputs = new();
+    // Inputs per context, in the order first piped: each BwInputFile carries the context it was uploaded through
+    // (it binds -Context), so inputs of two accounts make a job on each; null is "the session's context".
+    private readonly List<(BwContext? Context, List<BwInputFile> Inputs)> _inputs = new();
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -53,16 +55,28 @@ public sealed class StartBwJobCommand : BwCmdlet
     [PSDefaultValue(Help = "No limit")]
     public TimeSpan? MaxWallClockTime { get; set; }
 
-    protected override void ProcessRecord() => _inputs.AddRange(InputFile);
+    protected override void ProcessRecord()
+    {
+        var context = RecordContext;
+        var group = _inputs.Find(g => ReferenceEquals(g.Context, context));
+        if (group.Inputs is null) _inputs.Add(group = (context, new List<BwInputFile>()));
+        group.Inputs.AddRange(InputFile);
+    }
 
     protected override void EndProcessing()
     {
-        if (_inputs.Count == 0) return;
-        if (!ShouldProcess($"job '{JobId}' on pool '{Pool}' ({_inputs.Count} task(s), top {Top})", "Create Batch job and tasks")) return;
-        var context = ResolveContext();
+        foreach (var (context, inputs) in _inputs) Submit(context, inputs);
+    }
+
+    private void Submit(BwContext? recorded, List<BwInputFile> inputs)
+    {
+        if (inputs.Count == 0) return;
+        var where = _inputs.Count > 1 && recorded is not null ? $" in Batch account '{recorded.BatchAccountName}'" : "";
+        if (!ShouldProcess($"job '{JobId}' on pool '{Pool}'{where} ({inputs.Count} task(s), top {Top})", "Create Batch job and tasks")) return;
+        var context = ResolveContext(recorded);
         var submission = new JobSubmission
         {
-            JobId = JobId, PoolId = Pool, Inputs = _inputs, Top = Top, Rule = Rule, OutputContainer = OutputContainer,
+            JobId = JobId, PoolId = Pool, Inputs = inputs, Top = Top, Rule = Rule, OutputContainer = OutputContainer,
             TaskIdPrefix = TaskIdPrefix, MaxTaskRetryCount = MaxTaskRetryCount, MaxWallClockTime = MaxWallClockTime, Log = VerboseLog,
         };
         JobSubmissionResult result;

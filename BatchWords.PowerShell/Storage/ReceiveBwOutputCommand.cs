@@ -72,7 +72,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     {
         var names = BlobName?.Where(n => !string.IsNullOrEmpty(n)).ToArray();
         var failed = string.Equals(TaskResult, "failure", StringComparison.OrdinalIgnoreCase) && names is { Length: > 0 };
-        var known = _pending.Find(p => string.Equals(p.Container, Container, StringComparison.Ordinal));
+        var known = _pending.Find(p => string.Equals(p.Container, Container, StringComparison.Ordinal) && ReferenceEquals(p.Context, RecordContext));
         if (known is not null)
         {
             if (names is not { Length: > 0 }) known.BlobNames = null;
@@ -87,7 +87,8 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
             catch (BwException error) { WriteError(error); }
             return;
         }
-        // The context is taken per object: a piped object may carry its own (-Context binds by property name).
+        // The context is taken per object: a piped object carries its own (-Context binds by property name), and
+        // same-named containers of two accounts are two downloads.
         var what = names is { Length: > 0 } ? $"Download {names.Length} blob(s)" : "Download every blob";
         if (ShouldProcess($"container '{Container}' -> {destination}", what))
         {

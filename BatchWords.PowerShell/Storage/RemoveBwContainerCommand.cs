@@ -49,7 +49,7 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
             try
             {
                 Run(ct => client.DeleteContainerAsync(name, ct));
-                if (PassThru) WriteObject(new BwContainer(name, ContainerStatus.Removed, uri));
+                if (PassThru) WriteObject(new BwContainer(name, ContainerStatus.Removed, uri, context));
             }
             catch (BwException error) { WriteError(error); }
         }

@@ -14,10 +14,22 @@ namespace BatchWords.PowerShell;
 [OutputType(typeof(BwTask))]
 public sealed class WaitBwTaskCommand : BwCmdlet
 {
-    // Job id -> awaited task ids, in the order jobs were named; jobs in _wholeJobs are awaited entirely.
-    private readonly Dictionary<string, HashSet<string>> _awaited = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> _wholeJobs = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<string> _jobOrder = new();
+    // Job (in the context the piped object carries; null is the session's) -> awaited task ids, in the order jobs
+    // were named; jobs in _wholeJobs are awaited entirely. Same-named jobs of two accounts are two jobs.
+    private readonly Dictionary<AwaitedJob, HashSet<string>> _awaited = new(AwaitedJob.Comparer);
+    private readonly HashSet<AwaitedJob> _wholeJobs = new(AwaitedJob.Comparer);
+    private readonly List<AwaitedJob> _jobOrder = new();
+
+    private readonly record struct AwaitedJob(BwContext? Context, string JobId)
+    {
+        public static readonly IEqualityComparer<AwaitedJob> Comparer = new JobComparer();
+
+        private sealed class JobComparer : IEqualityComparer<AwaitedJob>
+        {
+            public bool Equals(AwaitedJob x, AwaitedJob y) => ReferenceEquals(x.Context, y.Context) && StringComparer.OrdinalIgnoreCase.Equals(x.JobId, y.JobId);
+            public int GetHashCode(AwaitedJob job) => StringComparer.OrdinalIgnoreCase.GetHashCode(job.JobId);
+        }
+    }
 
     /// <summary>The job. BwTask and BwJob objects bind it by property name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -40,13 +52,14 @@ public sealed class WaitBwTaskCommand : BwCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!_awaited.TryGetValue(JobId, out var ids))
+        var job = new AwaitedJob(RecordContext, JobId);
+        if (!_awaited.TryGetValue(job, out var ids))
         {
-            _awaited[JobId] = ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            _jobOrder.Add(JobId);
+            _awaited[job] = ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            _jobOrder.Add(job);
         }
         var named = TaskId?.Where(id => !string.IsNullOrEmpty(id)).ToArray() ?? Array.Empty<string>();
-        if (named.Length == 0) _wholeJobs.Add(JobId);
+        if (named.Length == 0) _wholeJobs.Add(job);
         else ids.UnionWith(named);
     }
 
@@ -57,17 +70,17 @@ public sealed class WaitBwTaskCommand : BwCmdlet
             ThrowTerminatingError(InvalidArgument("InvalidTimeout", $"A timeout of {Timeout} is not allowed.", Timeout, "Pass a positive -Timeout such as 00:20:00."));
             return;
         }
-        var context = ResolveContext();
         var clock = Stopwatch.StartNew();
         var activityId = 1;
-        foreach (var jobId in _jobOrder)
+        foreach (var job in _jobOrder)
         {
+            var (context, jobId) = (ResolveContext(job.Context), job.JobId);
             // The first job gets -Timeout as given (its timeout error names it); later ones what is left of it.
             var remaining = activityId == 1 ? Timeout : TimeSpan.FromMilliseconds(Math.Ceiling((Timeout - clock.Elapsed).TotalMilliseconds));
             var request = new WaitRequest
             {
                 JobId = jobId,
-                TaskIds = _wholeJobs.Contains(jobId) ? null : _awaited[jobId],
+                TaskIds = _wholeJobs.Contains(job) ? null : _awaited[job],
                 Timeout = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1),
                 Log = VerboseLog,
             };

@@ -9,13 +9,15 @@ public enum ContainerStatus
 }
 
 /// <summary>A blob container, as New-BwContainer reports it.</summary>
-public sealed class BwContainer
+public sealed class BwContainer : BwResource
 {
-    public BwContainer(string name, ContainerStatus status, Uri uri)
+    /// <param name="context">The accounts the container lives in, carried to the next cmdlet of a pipeline.</param>
+    public BwContainer(string name, ContainerStatus status, Uri uri, BwContext? context = null)
     {
         Name = name;
         StatusKind = status;
         Uri = uri;
+        Context = context;
     }
 
     /// <summary>The container name; binds by property name to -Container of Publish-BwInput and Receive-BwOutput.</summary>

@@ -15,7 +15,7 @@ public enum InputFileStatus
 /// properties (format views, Format-List *, ConvertTo-Json, Export-Csv, a runbook's job log) cannot write it.
 /// Start-BwJob gets it through <see cref="GetReadSasUri"/>; a user who needs it asks the same way.
 /// </summary>
-public sealed class BwInputFile
+public sealed class BwInputFile : BwResource
 {
     public BwInputFile(string container, string blobName, string path, long length, string contentMd5,
         InputFileStatus status, Uri blobUri, Uri readSasUri, DateTimeOffset sasExpiresOn)

@@ -44,7 +44,7 @@ public sealed class BwStorageClient
         {
             // CreateIfNotExists answers null when the container was already there.
             var created = await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new BwContainer(name, created is null ? ContainerStatus.Existing : ContainerStatus.Created, WithoutSas(container.Uri));
+            return new BwContainer(name, created is null ? ContainerStatus.Existing : ContainerStatus.Created, WithoutSas(container.Uri), Context);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -146,7 +146,7 @@ public sealed class BwStorageClient
             if (match is not null && !match(name)) continue;
             if (exact && !string.Equals(name, prefix, StringComparison.Ordinal)) continue;
             found = true;
-            yield return new BwContainer(name, ContainerStatus.Existing, WithoutSas(_service.GetBlobContainerClient(name).Uri));
+            yield return new BwContainer(name, ContainerStatus.Existing, WithoutSas(_service.GetBlobContainerClient(name).Uri), Context);
         }
         if (exact && !found)
             throw new BwException(BwErrorKind.ObjectNotFound, BwErrorIds.ContainerNotFound, $"Container '{namePattern}' does not exist.", namePattern,
@@ -175,7 +175,7 @@ public sealed class BwStorageClient
         var unique = InputBlobNames.RejectDuplicates(paths, options.Prefix);
         var client = _service.GetBlobContainerClient(container);
         await RequireContainerAsync(client, cancellationToken).ConfigureAwait(false);
-        await foreach (var item in new InputUploader(client, _sas, options).RunAsync(unique, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in new InputUploader(client, _sas, options, Context).RunAsync(unique, cancellationToken).ConfigureAwait(false))
             yield return item;
     }
 

@@ -18,9 +18,11 @@ internal sealed class InputUploader
     private readonly SasIssuer _sas;
     private readonly UploadOptions _options;
     private readonly DateTimeOffset _sasExpiresOn;
+    private readonly BwContext _context;
 
-    public InputUploader(BlobContainerClient container, SasIssuer sas, UploadOptions options)
+    public InputUploader(BlobContainerClient container, SasIssuer sas, UploadOptions options, BwContext context)
     {
+        _context = context;
         _container = container;
         _sas = sas;
         _options = options;
@@ -123,7 +125,10 @@ internal sealed class InputUploader
             }
 
             var sas = await _sas.BlobReadAsync(blob, _sasExpiresOn, cancellationToken).ConfigureAwait(false);
-            return new BwInputFile(_container.Name, blobName, full, length, Convert.ToBase64String(md5), status, BwStorageClient.WithoutSas(blob.Uri), sas, _sasExpiresOn);
+            return new BwInputFile(_container.Name, blobName, full, length, Convert.ToBase64String(md5), status, BwStorageClient.WithoutSas(blob.Uri), sas, _sasExpiresOn)
+            {
+                Context = _context,
+            };
         }
     }
 

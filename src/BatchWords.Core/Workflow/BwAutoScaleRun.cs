@@ -3,7 +3,7 @@ using BatchWords.Batch;
 namespace BatchWords;
 
 /// <summary>One evaluation of an autoscale formula: the targets it yields and every variable, or the error it met.</summary>
-public sealed class BwAutoScaleRun
+public sealed class BwAutoScaleRun : BwResource
 {
     public required string PoolId { get; init; }
     public DateTimeOffset? Timestamp { get; init; }
@@ -23,7 +23,7 @@ public sealed class BwAutoScaleRun
     public string? ErrorMessage { get; init; }
     public bool Succeeded => ErrorCode is null;
 
-    internal static BwAutoScaleRun From(string poolId, AutoScaleRun run)
+    internal static BwAutoScaleRun From(string poolId, AutoScaleRun run, BwContext? context)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in (run.Results ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -36,6 +36,7 @@ public sealed class BwAutoScaleRun
         var details = run.Error?.Values?.Where(v => v.Name != "Formula").Select(v => $"{v.Name}: {v.Value}").ToList();
         return new BwAutoScaleRun
         {
+            Context = context,
             PoolId = poolId,
             Timestamp = run.Timestamp,
             TargetDedicatedNodes = run.Error is null ? Target("$TargetDedicatedNodes") : null,

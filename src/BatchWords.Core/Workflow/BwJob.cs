@@ -1,7 +1,7 @@
 namespace BatchWords;
 
 /// <summary>A Batch job with its task counts, as the cmdlets show it.</summary>
-public sealed class BwJob
+public sealed class BwJob : BwResource
 {
     public required string Id { get; init; }
 

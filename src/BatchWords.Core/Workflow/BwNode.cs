@@ -1,7 +1,7 @@
 namespace BatchWords;
 
 /// <summary>A compute node as Get-BwNode shows it: its state, Spot or dedicated, its tasks and its start task's result.</summary>
-public sealed class BwNode
+public sealed class BwNode : BwResource
 {
     public required string PoolId { get; init; }
     public required string NodeId { get; init; }

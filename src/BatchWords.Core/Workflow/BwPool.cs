@@ -12,7 +12,7 @@ public enum PoolProvisioning
 }
 
 /// <summary>A Batch pool as the cmdlets show it. Holds no secret (the start task's SAS URLs are not kept).</summary>
-public sealed class BwPool
+public sealed class BwPool : BwResource
 {
     public required string Id { get; init; }
 

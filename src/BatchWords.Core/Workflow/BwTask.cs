@@ -5,7 +5,7 @@ namespace BatchWords;
 /// success: <see cref="Result"/>, <see cref="ExitCode"/> and <see cref="FailureCode"/> say how it ended.
 /// Holds no secret (resource file and output container SAS URLs are not kept).
 /// </summary>
-public sealed class BwTask
+public sealed class BwTask : BwResource
 {
     public required string JobId { get; init; }
     public required string TaskId { get; init; }

@@ -83,6 +83,7 @@ public sealed class JobOperations
                 }
                 tasks.Add(new BwTask
                 {
+                    Context = _context,
                     JobId = submission.JobId,
                     TaskId = options.Id,
                     State = "active",
@@ -133,6 +134,7 @@ public sealed class JobOperations
         var c = counts.Value.TaskCounts;
         return new BwJob
         {
+            Context = _context,
             Id = job.Id!,
             State = job.State?.ToString(),
             PoolId = job.PoolInfo?.PoolId,

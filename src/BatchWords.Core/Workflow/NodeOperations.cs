@@ -9,8 +9,13 @@ public enum NodeLogStream { Stdout, Stderr }
 public sealed class NodeOperations
 {
     private readonly BatchClient _client;
+    private readonly BwContext _context;
 
-    public NodeOperations(BwContext context) => _client = BatchClientFactory.Create(context);
+    public NodeOperations(BwContext context)
+    {
+        _client = BatchClientFactory.Create(context);
+        _context = context;
+    }
 
     public async IAsyncEnumerable<BwNode> GetNodesAsync(string poolId, string? nodeId = null,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -41,8 +46,9 @@ public sealed class NodeOperations
         return data.Value.ToString();
     }
 
-    private static BwNode ToBwNode(string poolId, BatchNode node) => new()
+    private BwNode ToBwNode(string poolId, BatchNode node) => new()
     {
+        Context = _context,
         PoolId = poolId,
         NodeId = node.Id ?? "",
         State = node.State?.ToString(),

@@ -294,6 +294,7 @@ public sealed class PoolOperations
         var image = pool.VirtualMachineConfiguration?.ImageReference;
         return new BwPool
         {
+            Context = _context,
             Id = pool.Id!,
             State = pool.State?.ToString(),
             AllocationState = pool.AllocationState?.ToString(),
@@ -307,7 +308,7 @@ public sealed class PoolOperations
             AutoScaleEnabled = pool.EnableAutoScale == true,
             AutoScaleFormula = pool.EnableAutoScale == true ? pool.AutoScaleFormula : null,
             AutoScaleEvaluationInterval = pool.EnableAutoScale == true ? pool.AutoScaleEvaluationInterval : null,
-            LastAutoScaleRun = pool.AutoScaleRun is { } run ? BwAutoScaleRun.From(pool.Id!, run) : null,
+            LastAutoScaleRun = pool.AutoScaleRun is { } run ? BwAutoScaleRun.From(pool.Id!, run, _context) : null,
             TaskSlotsPerNode = pool.TaskSlotsPerNode ?? 1,
             Image = image is null ? null : $"{image.Publisher}/{image.Offer}/{image.Sku}",
             NodeAgentSkuId = pool.VirtualMachineConfiguration?.NodeAgentSkuId,

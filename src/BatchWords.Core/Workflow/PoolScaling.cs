@@ -13,8 +13,9 @@ public sealed class PoolScaling
     private static readonly TimeSpan MinimumInterval = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MaximumInterval = TimeSpan.FromHours(168);
     private readonly BatchClient _client;
+    private readonly BwContext? _context;
 
-    public PoolScaling(BwContext context) : this(BatchClientFactory.Create(context)) { }
+    public PoolScaling(BwContext context) : this(BatchClientFactory.Create(context)) => _context = context;
 
     internal PoolScaling(BatchClient client) => _client = client;
 
@@ -103,6 +104,6 @@ public sealed class PoolScaling
             throw new BwException(BwErrorKind.InvalidArgument, "EmptyFormula", "The autoscale formula is empty.", formula, "Pass a formula such as '$TargetDedicatedNodes = 2;'.");
         var run = await BatchErrors.Guard($"Evaluating an autoscale formula on pool '{poolId}'", poolId,
             () => _client.EvaluatePoolAutoScaleAsync(poolId, new BatchPoolEvaluateAutoScaleOptions(formula), cancellationToken)).ConfigureAwait(false);
-        return BwAutoScaleRun.From(poolId, run.Value);
+        return BwAutoScaleRun.From(poolId, run.Value, _context);
     }
 }

@@ -18,6 +18,7 @@ internal static class TaskMapper
         var info = task.ExecutionInfo;
         return new BwTask
         {
+            Context = context,
             JobId = jobId,
             TaskId = task.Id ?? "",
             State = task.State?.ToString(),
