@@ -11,11 +11,6 @@ public sealed class ContainerRemovalGuardTests
 {
     private const string Blob = "http://127.0.0.1:1/devstoreaccount1";
 
-    private static BwContext Context(bool withBatch = true) => new(BwBackend.Local, "devstoreaccount1", new Uri(Blob),
-        StorageCredential.SharedKey("devstoreaccount1", BatchWords.Core.Tests.Infrastructure.AzuriteFixture.WellKnownDevelopmentKey, StorageClientOptionsFactory.ForLocal()),
-        withBatch ? TestBatchClients.Account : null, withBatch ? TestBatchClients.Endpoint : null,
-        withBatch ? BatchCredential.SharedKey(TestBatchClients.Account, TestBatchClients.Key) : null);
-
     /// <summary>A pool in the listing: its state (null: none sent) and the URLs of its start task's resource files.</summary>
     private static string Pool(string id, string? state, params string[] resourceFileUrls)
     {
@@ -29,7 +24,7 @@ public sealed class ContainerRemovalGuardTests
     private static (ContainerRemovalGuard Guard, ScriptedTransport Transport) Guard(params string[] pools)
     {
         var transport = new ScriptedTransport(_ => ScriptedResponse.Json(200, "{\"value\":[" + string.Join(",", pools) + "]}"));
-        return (new ContainerRemovalGuard(new PoolOperations(Context(), TestBatchClients.Create(transport))), transport);
+        return (new ContainerRemovalGuard(new PoolOperations(TestBatchClients.Context(), TestBatchClients.Create(transport))), transport);
     }
 
     [Fact]
@@ -155,7 +150,7 @@ public sealed class ContainerRemovalGuardTests
     [Fact]
     public async Task Without_a_Batch_account_there_is_nothing_to_check()
     {
-        var guard = new ContainerRemovalGuard(Context(withBatch: false));
+        var guard = new ContainerRemovalGuard(TestBatchClients.Context(withBatch: false));
 
         var check = await guard.CheckAsync("app", force: false);
 
@@ -167,7 +162,7 @@ public sealed class ContainerRemovalGuardTests
     public async Task A_listing_that_fails_is_a_warning_once_and_the_removals_go_on()
     {
         var transport = new ScriptedTransport(_ => ScriptedResponse.BatchError(403, "AuthorizationFailure", "This request is not authorized to perform this operation."));
-        var guard = new ContainerRemovalGuard(new PoolOperations(Context(), TestBatchClients.Create(transport)));
+        var guard = new ContainerRemovalGuard(new PoolOperations(TestBatchClients.Context(), TestBatchClients.Create(transport)));
 
         var first = await guard.CheckAsync("app", force: false);
         var second = await guard.CheckAsync("input", force: false);

@@ -168,9 +168,7 @@ public sealed class MultiJobTaskWaiterTests
     [Fact]
     public async Task A_later_job_with_nothing_left_reports_what_completed_then_its_own_timeout()
     {
-        var context = new BwContext(BwBackend.Local, "devstoreaccount1", new Uri("http://127.0.0.1:1/devstoreaccount1"),
-            StorageCredential.SharedKey("devstoreaccount1", AzuriteFixture.WellKnownDevelopmentKey, StorageClientOptionsFactory.ForLocal()),
-            TestBatchClients.Account, TestBatchClients.Endpoint, BatchCredential.SharedKey(TestBatchClients.Account, TestBatchClients.Key));
+        var context = TestBatchClients.Context();
         var transport = new ScriptedTransport(request =>
         {
             var path = request.Uri.AbsolutePath;
