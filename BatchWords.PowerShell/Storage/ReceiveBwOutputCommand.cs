@@ -25,9 +25,8 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
         public required string Destination { get; init; }
         public required BwContext Context { get; init; }
         public HashSet<string>? BlobNames { get; set; }
-        // Outputs of piped tasks that failed: Wait-BwTask has already reported each of them with its exit code
-        // and stderr, so a missing output here is a warning, not a second error for the same failure.
-        public HashSet<string> OfFailedTasks { get; } = new(StringComparer.Ordinal);
+        // Outputs of piped tasks that failed: a missing one is a warning (see FailedTaskOutputs).
+        public FailedTaskOutputs OfFailedTasks { get; } = new();
     }
 
     /// <summary>
@@ -71,13 +70,12 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     protected override void ProcessRecord()
     {
         var names = BlobName?.Where(n => !string.IsNullOrEmpty(n)).ToArray();
-        var failed = string.Equals(TaskResult, "failure", StringComparison.OrdinalIgnoreCase) && names is { Length: > 0 };
         var known = _pending.Find(p => string.Equals(p.Container, Container, StringComparison.Ordinal) && ReferenceEquals(p.Context, RecordContext));
         if (known is not null)
         {
             if (names is not { Length: > 0 }) known.BlobNames = null;
             else known.BlobNames?.UnionWith(names);
-            if (failed) known.OfFailedTasks.UnionWith(names!);
+            known.OfFailedTasks.Add(TaskResult, names);
             return;
         }
         var destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
@@ -97,7 +95,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
                 Container = Container, Destination = destination, Context = ResolveContext(),
                 BlobNames = names is { Length: > 0 } ? new HashSet<string>(names, StringComparer.Ordinal) : null,
             };
-            if (failed) pending.OfFailedTasks.UnionWith(names!);
+            pending.OfFailedTasks.Add(TaskResult, names);
             _pending.Add(pending);
         }
     }
@@ -143,9 +141,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
                 {
                     case TransferProgress p: WriteProgress(progress.Update(p)); break;
                     case OutputDownloaded d: WriteDownloaded(d); break;
-                    case TransferFailed f when f.Error.ErrorId == "OutputBlobNotFound" && pending.OfFailedTasks.Contains(f.Item):
-                        WriteWarning($"No output '{f.Item}' in container '{container}': its task failed (reported by Wait-BwTask with its exit code and stderr), so it uploaded nothing.");
-                        break;
+                    case TransferFailed f when pending.OfFailedTasks.WarningFor(f, container) is { } warning: WriteWarning(warning); break;
                     case TransferFailed f: WriteError(f.Error); break;
                 }
             }

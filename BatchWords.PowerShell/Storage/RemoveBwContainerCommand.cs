@@ -13,8 +13,8 @@ namespace BatchWords.PowerShell;
 [OutputType(typeof(BwContainer))]
 public sealed class RemoveBwContainerCommand : BwCmdlet
 {
-    // Container -> pools whose start task uses it; listed once per invocation, on the first removal.
-    private IReadOnlyDictionary<string, IReadOnlyList<string>>? _startTaskUsage;
+    // One guard per context (it lists that Batch account's pools once, at its first removal).
+    private readonly Dictionary<BwContext, ContainerRemovalGuard> _guards = new(ReferenceEqualityComparer.Instance);
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Container")]
@@ -42,7 +42,14 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
             if (!ConfirmDestructive(name, "Remove container", $"Remove container '{name}' and every blob in it?", Force)) continue;
 
             var context = ResolveContext();
-            if (!MayRemove(context, name)) continue;
+            if (!_guards.TryGetValue(context, out var guard)) _guards[context] = guard = new ContainerRemovalGuard(context);
+            var check = Run(ct => guard.CheckAsync(name, Force, ct));
+            if (check.Warning is not null) WriteWarning(check.Warning);
+            if (check.Refusal is not null)
+            {
+                WriteError(check.Refusal);
+                continue;
+            }
             var client = new BwStorageClient(context);
             var uri = client.GetContainerUri(name);
             WriteVerbose($"Delete container: DELETE {uri}?restype=container");
@@ -53,32 +60,5 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
             }
             catch (BwException error) { WriteError(error); }
         }
-    }
-
-    /// <summary>False (with an error) when a live pool's start task downloads from the container and -Force was not given.</summary>
-    private bool MayRemove(BwContext context, string name)
-    {
-        if (context.BatchEndpoint is null) return true;
-        if (_startTaskUsage is null)
-        {
-            try { _startTaskUsage = Run(ct => new PoolOperations(context).GetStartTaskContainerUsageAsync(ct)); }
-            catch (BwException e)
-            {
-                // Storage-only permissions are enough to delete a container: say what could not be checked, go on.
-                WriteWarning($"Could not check whether a pool still uses container '{name}' ({e.Message}); removing it anyway.");
-                _startTaskUsage = new Dictionary<string, IReadOnlyList<string>>();
-            }
-        }
-        if (!_startTaskUsage.TryGetValue(name, out var pools)) return true;
-        var list = string.Join("', '", pools);
-        if (Force)
-        {
-            WriteWarning($"Container '{name}' is used by the start task of pool(s) '{list}': nodes that join or reboot will fail their start task. Removing it because -Force was given.");
-            return true;
-        }
-        WriteError(new BwException(BwErrorKind.InvalidOperation, "ContainerUsedByPool",
-            $"Container '{name}' was not removed: the start task of pool(s) '{list}' downloads from it, so nodes that join or reboot later would fail their start task.",
-            name, $"Remove the pool first (Remove-BwPool -Id {pools[0]}), or pass -Force to remove the container anyway."));
-        return false;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 
 namespace BatchWords.PowerShell;
@@ -65,61 +64,61 @@ public sealed class WaitBwTaskCommand : BwCmdlet
 
     protected override void EndProcessing()
     {
-        if (Timeout <= TimeSpan.Zero)
+        if (WaitTimeoutBudget.FindViolation(Timeout) is { } invalid)
         {
-            ThrowTerminatingError(InvalidArgument("InvalidTimeout", $"A timeout of {Timeout} is not allowed.", Timeout, "Pass a positive -Timeout such as 00:20:00."));
+            ThrowTerminatingError(invalid);
             return;
         }
-        var clock = Stopwatch.StartNew();
-        var activityId = 1;
-        foreach (var job in _jobOrder)
+        var request = new MultiJobWaitRequest
         {
-            var (context, jobId) = (ResolveContext(job.Context), job.JobId);
-            // The first job gets -Timeout as given (its timeout error names it); later ones what is left of it.
-            var remaining = activityId == 1 ? Timeout : TimeSpan.FromMilliseconds(Math.Ceiling((Timeout - clock.Elapsed).TotalMilliseconds));
-            var request = new WaitRequest
+            Jobs = _jobOrder.Select(job => new JobToAwait(job.JobId, _wholeJobs.Contains(job) ? null : _awaited[job]) { Context = ResolveContext(job.Context) }).ToList(),
+            Timeout = Timeout,
+            Log = VerboseLog,
+        };
+        // The job whose progress bar is open, so that a failure still closes it.
+        JobWaitStarted? open = null;
+        try
+        {
+            foreach (var e in Stream(new MultiJobTaskWaiter().WaitAsync(request, StopToken)))
             {
-                JobId = jobId,
-                TaskIds = _wholeJobs.Contains(job) ? null : _awaited[job],
-                Timeout = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1),
-                Log = VerboseLog,
-            };
-            var activity = WaitProgressText.Activity(jobId);
-            try
-            {
-                foreach (var e in Stream(new TaskWaiter(context).WaitAsync(request, StopToken)))
+                switch (e)
                 {
-                    switch (e)
-                    {
-                        case WaitProgress p:
-                            WriteProgress(new ProgressRecord(activityId, activity, WaitProgressText.Status(p, clock.Elapsed, Timeout))
-                            {
-                                PercentComplete = p.Total == 0 ? 100 : p.Completed * 100 / p.Total,
-                                SecondsRemaining = (int)Math.Max(0, (Timeout - clock.Elapsed).TotalSeconds),
-                            });
-                            break;
-                        case TaskFinished f:
-                            _finished.Add(f.Task);
-                            if (!f.Task.Succeeded) WriteError(TaskFailure(f));
-                            WriteObject(f.Task);
-                            break;
-                    }
+                    case JobWaitStarted started:
+                        open = started;
+                        break;
+                    case JobWaitProgress p:
+                        WriteProgress(new ProgressRecord(p.JobNumber, WaitProgressText.Activity(p.JobId), WaitProgressText.Status(p.Counts, p.Elapsed, p.Timeout))
+                        {
+                            PercentComplete = p.Counts.Total == 0 ? 100 : p.Counts.Completed * 100 / p.Counts.Total,
+                            SecondsRemaining = p.SecondsRemaining,
+                        });
+                        break;
+                    case TaskFinished f:
+                        _finished.Add(f.Task);
+                        if (!f.Task.Succeeded) WriteError(TaskFailure(f));
+                        WriteObject(f.Task);
+                        break;
+                    // A timeout is not terminating: the tasks that did complete were emitted above, and the cmdlets
+                    // after this one (Receive-BwOutput downloads in its EndProcessing) must still get to run on them.
+                    // With -ErrorAction Stop it stops the pipeline like any error.
+                    case JobWaitEnded ended:
+                        if (ended.TimedOut is not null) WriteError(ended.TimedOut);
+                        CompleteProgress(ended.JobNumber, ended.JobId);
+                        open = null;
+                        break;
                 }
             }
-            // A timeout is not terminating: the tasks that did complete were emitted above, and the cmdlets after
-            // this one (Receive-BwOutput downloads in its EndProcessing) must still get to run on them. With
-            // -ErrorAction Stop it stops the pipeline like any error. Later jobs still get one poll each, so their
-            // completed tasks are emitted too (and each unfinished job is named in an error of its own).
-            catch (BwException e) when (e.ErrorId == "WaitTimedOut") { WriteError(e); }
-            catch (BwException e) { ThrowTerminatingError(e); }
-            finally
-            {
-                WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
-            }
-            activityId++;
+        }
+        catch (BwException e) { ThrowTerminatingError(e); }
+        finally
+        {
+            if (open is not null) CompleteProgress(open.JobNumber, open.JobId);
         }
         ReportRequeues();
     }
+
+    private void CompleteProgress(int jobNumber, string jobId)
+        => WriteProgress(new ProgressRecord(jobNumber, WaitProgressText.Activity(jobId), "Done") { RecordType = ProgressRecordType.Completed });
 
     // Requeues (node preempted or removed) are not failures; they are counted and reported once at the end.
     private readonly List<BwTask> _finished = new();

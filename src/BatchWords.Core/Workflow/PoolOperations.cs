@@ -17,10 +17,13 @@ public sealed class PoolOperations
     private readonly BwContext _context;
     private readonly BatchClient _client;
 
-    public PoolOperations(BwContext context)
+    public PoolOperations(BwContext context) : this(context, BatchClientFactory.Create(context)) { }
+
+    /// <summary>With a given client (tests script its transport).</summary>
+    internal PoolOperations(BwContext context, BatchClient client)
     {
         _context = context;
-        _client = BatchClientFactory.Create(context);
+        _client = client;
     }
 
     /// <summary>

@@ -13,6 +13,14 @@ internal static class TestBatchClients
 
     public static readonly Uri Endpoint = new("http://127.0.0.1:5123");
 
+    /// <summary>
+    /// A Local context whose Batch account is <see cref="Endpoint"/> (none without <paramref name="withBatch"/>) and
+    /// whose storage account is devstoreaccount1 at http://127.0.0.1:1 (a port nothing answers on).
+    /// </summary>
+    public static BwContext Context(bool withBatch = true) => new(BwBackend.Local, "devstoreaccount1", new Uri("http://127.0.0.1:1/devstoreaccount1"),
+        StorageCredential.SharedKey("devstoreaccount1", Infrastructure.AzuriteFixture.WellKnownDevelopmentKey, StorageClientOptionsFactory.ForLocal()),
+        withBatch ? Account : null, withBatch ? Endpoint : null, withBatch ? BatchCredential.SharedKey(Account, Key) : null);
+
     public static BatchClient Create(ScriptedTransport transport, Action<BatchClientOptions>? configure = null)
     {
         var options = new BatchClientOptions { Transport = transport };
