@@ -175,6 +175,10 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         Format-TopWords $run1.Output | Should -Be $Golden['taskdata2.txt']
         $run2.Output | Should -HaveCount 1
         Format-TopWords $run2.Output | Should -Be $Golden['taskdata2.txt']
+        # The second run's output lands where the first one's is, with the same content: left as it is, and said so.
+        $said2 = @($run2.Information.MessageData | ForEach-Object { "$_" })
+        $said2 | Should -Contain "  Blob taskdata2_OUTPUT.txt from container [$second-output] is already in $(Join-Path $parameters.Destination 'taskdata2_OUTPUT.txt') (unchanged)"
+        $said2 | Where-Object { $_ -like '*Downloaded blob*' } | Should -BeNullOrEmpty
         $run2.Verbose.Message | Should -Contain "Pool '$pool' exists and is compatible: reusing it."
         # The 2-node pool is reused as it is; without -NodeCount the tutorial asked for no count, so no warning.
         $run2.Warnings | Should -BeNullOrEmpty

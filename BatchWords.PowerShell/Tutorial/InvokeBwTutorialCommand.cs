@@ -1,21 +1,28 @@
-using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 
 namespace BatchWords.PowerShell;
 
 /// <summary>
-/// The Azure Batch Python tutorial in one call, composed from the same cmdlets a user pipes together
-/// (New-BwContainer, Publish-BwInput, New-BwPool, Start-BwJob, Wait-BwTask, Receive-BwOutput,
-/// Remove-BwContainer, Remove-BwJob, Remove-BwPool), printing the original's milestones. Job and pool
-/// deletion go through ShouldProcess (-Confirm) instead of the original's yes/no prompts.
+/// The Azure Batch Python tutorial in one call, printing the original's milestones. Job and pool deletion go
+/// through ShouldProcess (-Confirm) instead of the original's yes/no prompts.
 /// </summary>
+/// <remarks>
+/// It makes the same Core calls as the step cmdlets (BwStorageClient, PoolOperations, JobOperations, TaskWaiter),
+/// with their typed requests, rather than running the cmdlets in nested pipelines: those needed their parameters as
+/// untyped bags and every stream re-emitted by hand. A module script function that splats the cmdlets was the other
+/// choice; it was not taken because its errors would carry the step cmdlets' ids instead of this command's, and its
+/// bookkeeping (what this run created, ending the job on Ctrl+C) needs Core types that script cannot reach (Core is
+/// loaded in a context of its own). What the run made and may delete is Core's TutorialRunLedger; this class only
+/// orders the steps and writes milestones, progress, errors and the results.
+/// </remarks>
 [Cmdlet(VerbsLifecycle.Invoke, "BwTutorial", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     HelpUri = ProjectLinks.Project + "#quick-start")]
 [OutputType(typeof(BwTutorialResult))]
 public sealed class InvokeBwTutorialCommand : BwCmdlet
 {
+    private const string ApplicationContainer = "application";
+
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
@@ -58,165 +65,81 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     [Parameter]
     public SwitchParameter KeepJob { get; set; }
 
-    // The step running now, so Ctrl+C stops it too; and the job once its tasks exist, so Ctrl+C ends them.
-    private volatile System.Management.Automation.PowerShell? _step;
-    // Two fields, not a (BwContext, string)? tuple: a value-type field built from a Core type makes PowerShell
-    // load Core while it scans this assembly's types, before the load-context hook is in place.
-    private BwContext? _startedJobContext;
-    private string? _startedJobId;
     // What this run created, so it deletes only that and names what is left when it ends early.
     private TutorialRunLedger? _ledger;
-    // Between Start-BwJob adding the tasks and Wait-BwTask seeing them all complete: tasks may be running.
+    private BwContext? _context;
+    // Between adding the tasks and seeing them all complete: tasks of this run may be running.
     private bool _tasksMayRun;
-    private volatile bool _stopRequested;
 
-    protected override void StopProcessing()
-    {
-        _stopRequested = true;
-        base.StopProcessing();
-        _step?.Stop();
-    }
+    private bool StopRequested => StopToken.IsCancellationRequested;
 
     protected override void EndProcessing()
     {
         try { RunTutorial(); }
-        // A terminating error of a step (ThrowTerminatingError) unwinds as PipelineStoppedException too, so
-        // Ctrl+C and failures meet here. The job is ended only when tasks of this run may be running: on Ctrl+C,
-        // or when a step failed after Start-BwJob added them (the wait timed out...), and only if this run created
-        // it (a job that existed before is someone's, or an earlier run's). Then what is left is named.
-        catch (RuntimeException)
+        // Ctrl+C, a terminating error of the run (ThrowTerminatingError unwinds as a RuntimeException) and a failed
+        // Core call meet here. The job is ended only when tasks of this run may be running and this run created it
+        // (a job that existed before is someone's, or an earlier run's); then what is left is named.
+        catch (Exception e) when (e is RuntimeException or BwException)
         {
-            ReportLeftovers((_stopRequested || _tasksMayRun) && TerminateStartedJob());
-            throw;
+            ReportLeftovers((StopRequested || _tasksMayRun) && TerminateCreatedJob());
+            if (e is not BwException error) throw;
+            if (StopRequested) throw new PipelineStoppedException();
+            ThrowTerminatingError(error);
         }
-        // A Core call of the tutorial's own (does the job exist, which jobs use the pool) that failed.
-        catch (BwException e)
-        {
-            ReportLeftovers((_stopRequested || _tasksMayRun) && TerminateStartedJob());
-            if (_stopRequested) throw new PipelineStoppedException();
-            ThrowTerminatingError(e);
-        }
-    }
-
-    /// <summary>
-    /// Ctrl+C (or a terminating error) after the tasks were added: the tutorial made this job, so it ends it
-    /// (running tasks are killed, queued ones never start) rather than leave task processes running unwatched.
-    /// The job record and its logs stay for Get-BwTask/Get-BwTaskLog; Remove-BwJob deletes it.
-    /// </summary>
-    private bool TerminateStartedJob()
-    {
-        if (_startedJobContext is null || _startedJobId is null || _ledger is not { JobCreated: true }) return false;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            new JobOperations(_startedJobContext).TerminateJobAsync(_startedJobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult();
-            _ledger.JobEnded = true;
-            return true;
-        }
-        catch (Exception e) when (e is BwException or OperationCanceledException) { return false; /* best effort: the tutorial is already failing */ }
-    }
-
-    /// <summary>
-    /// Names what the run made that still exists, with the command that removes each. After Ctrl+C the pipeline is
-    /// stopping and refuses WriteWarning, so the line goes to the host's warning output (the user is at the console).
-    /// </summary>
-    private void ReportLeftovers(bool jobTerminated)
-    {
-        var leftovers = _ledger?.Leftovers() ?? Array.Empty<string>();
-        var how = _stopRequested ? "was stopped" : "failed";
-        var jobLine = jobTerminated ? $" Job '{_startedJobId}' was terminated so that its unfinished tasks stop running." : "";
-        if (leftovers.Count == 0 && jobLine.Length == 0) return;
-        var message = $"Invoke-BwTutorial {how} before it finished.{jobLine}" +
-            (leftovers.Count == 0 ? "" : " Left behind: " + string.Join("; ", leftovers) + ".");
-        if (!_stopRequested)
-        {
-            try { WriteWarning(message); return; }
-            catch (PipelineStoppedException) { /* stopping after all: to the host below */ }
-        }
-        try { Host?.UI?.WriteWarningLine(message); }
-        catch (Exception e) when (e is not OutOfMemoryException) { /* a host without a UI: nothing more can be said */ }
-    }
-
-    private void ThrowIfStopped()
-    {
-        if (_stopRequested) throw new PipelineStoppedException();
     }
 
     private void RunTutorial()
     {
         var files = ResolveInputs();
-        if (files is null) return;
         var jobId = JobId ?? TutorialRunNames.NewJobId();
         // Validated before ShouldProcess: the containers' names come from the job id.
-        string inputContainer, outputContainer;
-        try { (inputContainer, outputContainer) = (TutorialRunNames.InputContainerFor(jobId), TutorialRunNames.OutputContainerFor(jobId)); }
-        catch (BwException e) { ThrowTerminatingError(e); return; }
-        const string applicationContainer = "application";
+        var inputContainer = TutorialRunNames.InputContainerFor(jobId);
+        var outputContainer = TutorialRunNames.OutputContainerFor(jobId);
         var destination = GetUnresolvedProviderPathFromPSPath(Destination ?? "batchwords-output");
         if (!ShouldProcess($"{files.Count} file(s) on pool '{PoolId}', job '{jobId}', containers '{inputContainer}' and '{outputContainer}'", "Run the Batch top-N words tutorial")) return;
 
         var started = DateTime.Now;
         var clock = Stopwatch.StartNew();
-        var context = ResolveContext();
+        var context = _context = ResolveContext();
+        var storage = new BwStorageClient(context);
+        var jobs = new JobOperations(context);
         var ledger = _ledger = new TutorialRunLedger(jobId, PoolId);
         // A job id taken by a job on another pool (or no longer active) is refused before anything is created.
-        Run(ct => new JobOperations(context).EnsureUsableIfExistsAsync(jobId, PoolId, ct));
+        var jobExisted = Run(ct => jobs.EnsureUsableIfExistsAsync(jobId, PoolId, ct));
         Say($"Sample start: {started:yyyy-MM-dd HH:mm:ss}");
         Say("");
 
-        // The run's own input and output containers (named after the job), and the shared application container
-        // New-BwPool puts the worker in. Each is reported Created or Existing: only the run's own are deleted.
-        foreach (var container in Step("New-BwContainer", new Hashtable { ["Name"] = new[] { applicationContainer, inputContainer, outputContainer }, ["Context"] = context }))
-            if (container.BaseObject is BwContainer c) ledger.RecordContainer(c.Name, Enum.Parse<ContainerStatus>(c.Status));
-        ThrowIfStopped();
-        if (!ledger.CreatedContainer(outputContainer)) RefuseToOverwriteOutputs(context, outputContainer, files);
+        // The run's own input and output containers (named after the job), and the shared application container the
+        // pool's start task downloads the worker from. Only what the run created is deleted later.
+        foreach (var name in new[] { ApplicationContainer, inputContainer, outputContainer })
+            ledger.RecordContainer(name, Enum.Parse<ContainerStatus>(Run(ct => storage.CreateContainerAsync(name, ct)).Status));
+        if (!ledger.CreatedContainer(outputContainer)) RefuseToOverwriteOutputs(storage, outputContainer, files);
 
         foreach (var file in files) Say($"Uploading file {file} to container [{inputContainer}]...");
-        // No -Force: a blob of the same name with other content (in a container that existed before) is the
-        // owner's, and its upload fails instead of replacing it.
-        var inputs = Step("Publish-BwInput", new Hashtable { ["Container"] = inputContainer, ["LiteralPath"] = files.ToArray(), ["Context"] = context });
-        foreach (var input in inputs.Select(i => i.BaseObject).OfType<BwInputFile>().Where(i => i.Status == nameof(InputFileStatus.Uploaded)))
-            ledger.RecordBlobWritten(input.Container, input.BlobName);
-        ThrowIfStopped();
-        if (inputs.Count == 0) { Fail("None of the input files was uploaded; see the errors above."); return; }
+        var inputs = Upload(storage, inputContainer, files);
+        if (inputs.Count == 0) Fail("None of the input files was uploaded; see the errors above.");
 
         // The job is created before the pool is created or reused: another run that shares the pool and finishes
         // meanwhile then sees this job on it and keeps the pool (Batch accepts a job for a pool not created yet).
-        ledger.JobCreated = Run(ct => new JobOperations(context).CreateJobIfAbsentAsync(jobId, PoolId, ct));
-        (_startedJobContext, _startedJobId) = (context, jobId);
-        ThrowIfStopped();
+        ledger.JobCreated = !jobExisted && Run(ct => jobs.CreateJobIfAbsentAsync(jobId, PoolId, ct));
 
-        // The original uploaded its task program first; here New-BwPool uploads the worker it installs.
-        if (TryLocateWorker() is { } worker) Say($"Uploading file {worker} to container [{applicationContainer}]...");
+        // The original uploaded its task program first; here the pool's creation uploads the worker it installs.
+        if (TryLocateWorker() is { } worker) Say($"Uploading file {worker} to container [{ApplicationContainer}]...");
         Say($"Creating pool [{PoolId}]...");
-        // -NodeCount only when given: New-BwPool warns when a reused pool has another node count than asked for,
-        // which a run with the defaults did not ask for (both default to 1 node for a new pool).
-        var poolParameters = new Hashtable { ["Id"] = PoolId, ["ApplicationContainer"] = applicationContainer, ["Context"] = context };
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount))) poolParameters["NodeCount"] = NodeCount;
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(SpotNodeCount))) poolParameters["SpotNodeCount"] = SpotNodeCount;
-        var pool = Step("New-BwPool", poolParameters);
-        ledger.PoolCreated = pool.Select(p => p.BaseObject).OfType<BwPool>().Any(p => p.Provisioning == nameof(PoolProvisioning.Created));
-        ThrowIfStopped();
-        if (pool.Count == 0) { Fail("The pool could not be created or reused; see the error above."); return; }
+        CreateOrReusePool(context, ledger);
 
         Say($"Creating job [{jobId}]...");
         Say($"Adding {inputs.Count} tasks to job [{jobId}]...");
-        var tasks = Step("Start-BwJob", new Hashtable { ["JobId"] = jobId, ["Pool"] = PoolId, ["InputFile"] = inputs.Select(i => i.BaseObject).ToArray(), ["Top"] = Top, ["OutputContainer"] = outputContainer, ["Context"] = context });
+        var submission = new JobSubmission { JobId = jobId, PoolId = PoolId, Inputs = inputs, Top = Top, OutputContainer = outputContainer, Log = VerboseLog };
+        var submitted = Run(ct => jobs.SubmitAsync(submission, ct));
+        foreach (var failure in submitted.Failures) WriteError(failure);
+        var tasks = submitted.Tasks;
         _tasksMayRun = tasks.Count > 0;
-        ThrowIfStopped();
 
         Say($"Monitoring all tasks for 'Completed' state, timeout in {Timeout}...");
-        // Wait-BwTask's timeout is a non-terminating error (so a pipeline still downloads what finished); here it
-        // ends the tutorial, with the job terminated and the leftovers named.
-        var finished = tasks.Count == 0 ? new List<PSObject>() : Step("Wait-BwTask", new Hashtable { ["JobId"] = jobId, ["TaskId"] = tasks.Select(t => ((BwTask)t.BaseObject).TaskId).ToArray(), ["Timeout"] = Timeout, ["Context"] = context },
-            terminatesOn: e => e.FullyQualifiedErrorId.StartsWith("WaitTimedOut,", StringComparison.Ordinal)).ToList();
-        ThrowIfStopped();
+        // The timeout (WaitTimedOut) ends the tutorial, with the job terminated and the leftovers named.
+        var final = tasks.Count == 0 ? new List<BwTask>() : Wait(context, jobId, tasks);
         _tasksMayRun = false;
-        var final = finished.Select(t => (BwTask)t.BaseObject).ToList();
-        // Wait-BwTask reads the tasks back from the service, which knows the input's blob name, not the local
-        // file it was uploaded from: that comes from the tasks Start-BwJob made.
-        var inputPaths = tasks.Select(t => (BwTask)t.BaseObject).Where(t => t.InputPath is not null)
-            .ToDictionary(t => t.TaskId, t => t.InputPath!, StringComparer.OrdinalIgnoreCase);
         var failedCount = final.Count(t => !t.Succeeded);
         if (final.Count == tasks.Count && tasks.Count > 0)
             Say(failedCount == 0
@@ -224,32 +147,17 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
                 : $"  All tasks reached the 'Completed' state within the specified timeout period; {failedCount} of them failed (see the errors).");
         if (RequeueSummary.Describe(final) is { } requeued) Say("  " + requeued);
 
-        var downloaded = new Dictionary<string, string>(StringComparer.Ordinal);
-        var succeededBlobs = final.Where(t => t.Succeeded && t.OutputBlobName is not null).Select(t => t.OutputBlobName!).ToArray();
         // The run's tasks wrote these (output files upload on success only).
+        var succeededBlobs = final.Where(t => t.Succeeded && t.OutputBlobName is not null).Select(t => t.OutputBlobName!).ToArray();
         foreach (var blob in succeededBlobs) ledger.RecordBlobWritten(outputContainer, blob);
-        if (succeededBlobs.Length > 0)
-        {
-            foreach (var file in Step("Receive-BwOutput", new Hashtable { ["Container"] = outputContainer, ["BlobName"] = succeededBlobs, ["Destination"] = destination, ["Force"] = true, ["Context"] = context }))
-            {
-                var info = (FileInfo)file.BaseObject;
-                downloaded[info.Name] = info.FullName;
-                Say($"  Downloaded blob {info.Name} from container [{outputContainer}] to {info.FullName}");
-            }
-            ThrowIfStopped();
-            Say("  Download complete!");
-        }
+        var downloaded = Download(storage, outputContainer, succeededBlobs, destination);
 
         // Every task has finished with its input and output, so those go now: the run's own containers whole, and
         // from containers that existed before only the blobs this run wrote. The application container holds the
         // worker the pool's start task installs: it can go only with the pool, because nodes that join or reboot
         // later download it (deleting it under a live pool broke the original; azure-batch-samples#165).
         Say("Deleting containers...");
-        foreach (var container in new[] { inputContainer, outputContainer })
-        {
-            RemoveWhatTheRunWrote(context, ledger, container);
-            ThrowIfStopped();
-        }
+        foreach (var container in new[] { inputContainer, outputContainer }) RemoveWhatTheRunWrote(storage, ledger, container);
 
         Say("");
         Say($"Sample end: {DateTime.Now:yyyy-MM-dd HH:mm:ss}");
@@ -260,63 +168,147 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         // this run created is deleted.
         if (!KeepJob && ledger.JobCreated && ShouldProcess($"job '{jobId}'", "Delete Batch job"))
         {
-            Step("Remove-BwJob", new Hashtable { ["Id"] = new[] { jobId }, ["Force"] = true, ["Context"] = context });
-            ledger.JobDeleted = true;
-            ThrowIfStopped();
+            if (Attempt(ct => jobs.DeleteJobAsync(jobId, ct)) is { } jobError) WriteError(jobError);
+            else ledger.JobDeleted = true;
         }
-        if (!KeepPool) RemovePoolIfOurs(context, ledger, applicationContainer);
+        if (!KeepPool) RemovePoolIfOurs(context, storage, ledger);
 
-        foreach (var task in final)
+        // Wait-BwTask reads the tasks back from the service, which knows the input's blob name, not the local file
+        // it was uploaded from: that comes from the tasks the submission made.
+        var inputPaths = tasks.Where(t => t.InputPath is not null).ToDictionary(t => t.TaskId, t => t.InputPath!, StringComparer.OrdinalIgnoreCase);
+        foreach (var task in final) WriteObject(ToResult(task, inputPaths.GetValueOrDefault(task.TaskId), downloaded));
+    }
+
+    /// <summary>Uploads the inputs (identical blobs stay, Unchanged; no -Force: a different blob of that name is the owner's).</summary>
+    private List<BwInputFile> Upload(BwStorageClient storage, string container, IReadOnlyList<string> files)
+    {
+        var inputs = new List<BwInputFile>();
+        var progress = new TransferProgressWriter(1, $"Invoke-BwTutorial: uploading to container '{container}'");
+        foreach (var item in Stream(storage.UploadInputsAsync(container, files, new UploadOptions(), StopToken)))
         {
-            var outputPath = task.OutputBlobName is not null && downloaded.TryGetValue(task.OutputBlobName, out var p) ? p : null;
-            IReadOnlyList<WordCount> words = Array.Empty<WordCount>();
-            if (outputPath is not null)
+            if (item is TransferProgress p) WriteProgress(progress.Update(p));
+            else if (item is TransferFailed f) WriteError(f.Error);
+            else if (item is InputUploaded { File: var file })
             {
-                try { words = TopWordsFile.Parse(outputPath); }
-                catch (BwException e) { WriteError(e); }
+                WriteVerbose($"{file.Status}: {file.Path} -> {file.BlobUri}");
+                if (file.Status == nameof(InputFileStatus.Uploaded)) _ledger!.RecordBlobWritten(container, file.BlobName);
+                inputs.Add(file);
             }
-            WriteObject(new BwTutorialResult
-            {
-                TaskId = task.TaskId,
-                Input = inputPaths.GetValueOrDefault(task.TaskId) ?? task.InputPath ?? task.InputBlobName ?? "",
-                Succeeded = task.Succeeded,
-                ExitCode = task.ExitCode,
-                RequeueCount = task.RequeueCount,
-                TopWords = words,
-                OutputPath = outputPath,
-            });
         }
+        WriteProgress(progress.Complete());
+        return inputs;
+    }
+
+    /// <summary>
+    /// Creates the pool or reuses a compatible one. A node count given on the command line that a reused pool does
+    /// not have is said (the defaults were not asked for, so a run with them does not warn).
+    /// </summary>
+    private void CreateOrReusePool(BwContext context, TutorialRunLedger ledger)
+    {
+        var request = new PoolRequest { Id = PoolId, NodeCount = NodeCount, SpotNodeCount = SpotNodeCount, ApplicationContainer = ApplicationContainer, Log = VerboseLog };
+        var pool = Run(ct => new PoolOperations(context).CreateOrReuseAsync(request, ct));
+        ledger.PoolCreated = pool.Provisioning == nameof(PoolProvisioning.Created);
+        var bound = MyInvocation.BoundParameters;
+        if (!ledger.PoolCreated && ((bound.ContainsKey(nameof(NodeCount)) && pool.TargetDedicatedNodes != NodeCount) || (bound.ContainsKey(nameof(SpotNodeCount)) && pool.TargetSpotNodes != SpotNodeCount)))
+            WriteWarning($"Pool '{PoolId}' was reused with {pool.TargetDedicatedNodes} dedicated + {pool.TargetSpotNodes} Spot target node(s), not the {NodeCount} + {SpotNodeCount} asked for. Resize it with Resize-BwPool -Id {PoolId}.");
+    }
+
+    /// <summary>Waits for the tasks with progress; each failed one is an error with its exit code and stderr.</summary>
+    private List<BwTask> Wait(BwContext context, string jobId, IReadOnlyList<BwTask> tasks)
+    {
+        var request = new WaitRequest { JobId = jobId, TaskIds = tasks.Select(t => t.TaskId).ToList(), Timeout = Timeout, Log = VerboseLog };
+        var activity = WaitProgressText.Activity(jobId);
+        var clock = Stopwatch.StartNew();
+        var finished = new List<BwTask>();
+        foreach (var e in Stream(new TaskWaiter(context).WaitAsync(request, StopToken)))
+        {
+            if (e is WaitProgress p)
+                WriteProgress(new ProgressRecord(3, activity, WaitProgressText.Status(p, clock.Elapsed, Timeout)) { PercentComplete = p.Completed * 100 / Math.Max(1, p.Total) });
+            else if (e is TaskFinished f)
+            {
+                finished.Add(f.Task);
+                if (!f.Task.Succeeded) WriteError(f.ToFailure());
+            }
+        }
+        WriteProgress(new ProgressRecord(3, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        return finished;
+    }
+
+    /// <summary>
+    /// Downloads the succeeded tasks' outputs (a local copy with the same content stays as it is, and is said to be
+    /// unchanged); returns blob name -> local path.
+    /// </summary>
+    private Dictionary<string, string> Download(BwStorageClient storage, string container, IReadOnlyCollection<string> blobs, string destination)
+    {
+        var downloaded = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (blobs.Count == 0) return downloaded;
+        var progress = new TransferProgressWriter(2, $"Invoke-BwTutorial: downloading container '{container}'");
+        var options = new DownloadOptions { Force = true, BlobNames = blobs };
+        var error = Attempt(() =>
+        {
+            foreach (var item in Stream(storage.DownloadOutputsAsync(container, destination, options, StopToken)))
+            {
+                if (item is TransferProgress p) WriteProgress(progress.Update(p));
+                else if (item is TransferFailed f) WriteError(f.Error);
+                else if (item is OutputDownloaded d)
+                {
+                    downloaded[d.BlobName] = d.File.FullName;
+                    Say(d.Status == OutputFileStatus.Unchanged
+                        ? $"  Blob {d.BlobName} from container [{container}] is already in {d.File.FullName} (unchanged)"
+                        : $"  Downloaded blob {d.BlobName} from container [{container}] to {d.File.FullName}");
+                }
+            }
+        });
+        if (error is not null) WriteError(error);
+        WriteProgress(progress.Complete());
+        Say("  Download complete!");
+        return downloaded;
+    }
+
+    private BwTutorialResult ToResult(BwTask task, string? inputPath, IReadOnlyDictionary<string, string> downloaded)
+    {
+        var outputPath = task.OutputBlobName is not null && downloaded.TryGetValue(task.OutputBlobName, out var p) ? p : null;
+        IReadOnlyList<WordCount> words = Array.Empty<WordCount>();
+        if (outputPath is not null && Attempt(() => words = TopWordsFile.Parse(outputPath)) is { } error) WriteError(error);
+        return new BwTutorialResult
+        {
+            TaskId = task.TaskId,
+            Input = inputPath ?? task.InputPath ?? task.InputBlobName ?? "",
+            Succeeded = task.Succeeded,
+            ExitCode = task.ExitCode,
+            RequeueCount = task.RequeueCount,
+            TopWords = words,
+            OutputPath = outputPath,
+        };
     }
 
     /// <summary>
     /// In an output container that existed before the run (a -JobId whose container name is taken), a task would
     /// overwrite a blob of the same name and the cleanup would then delete it: refuse before anything runs.
     /// </summary>
-    private void RefuseToOverwriteOutputs(BwContext context, string outputContainer, IReadOnlyList<string> files)
+    private void RefuseToOverwriteOutputs(BwStorageClient storage, string outputContainer, IReadOnlyList<string> files)
     {
         var outputs = files.Select(f => TaskCommandLine.OutputNameFor(System.IO.Path.GetFileName(f))).ToList();
-        var taken = Run(ct => new BwStorageClient(context).GetExistingBlobNamesAsync(outputContainer, outputs, ct));
+        var taken = Run(ct => storage.GetExistingBlobNamesAsync(outputContainer, outputs, ct));
         if (taken.Count > 0)
-            ThrowTerminatingError(ToErrorRecord(new BwException(BwErrorKind.ResourceExists, "OutputBlobExists",
+            throw new BwException(BwErrorKind.ResourceExists, "OutputBlobExists",
                 $"Container '{outputContainer}' existed before this run and already holds {string.Join(", ", taken.Select(t => $"'{t}'"))}, which this run's tasks would overwrite; nothing was run.",
-                outputContainer, "Pass another -JobId (the run's containers are named after it), or move those blobs away.")));
+                outputContainer, "Pass another -JobId (the run's containers are named after it), or move those blobs away.");
     }
 
     /// <summary>The run's own container is deleted; from one that existed before, only the blobs the run wrote.</summary>
-    private void RemoveWhatTheRunWrote(BwContext context, TutorialRunLedger ledger, string container)
+    private void RemoveWhatTheRunWrote(BwStorageClient storage, TutorialRunLedger ledger, string container)
     {
         if (ledger.CreatedContainer(container))
         {
-            // -Confirm:$false, not -Force: -Force would also remove a container some pool's start task uses.
-            var removed = Step("Remove-BwContainer", new Hashtable { ["Name"] = new[] { container }, ["Confirm"] = false, ["PassThru"] = true, ["Context"] = context });
-            if (removed.Count > 0) ledger.RecordContainerRemoved(container);
+            if (Attempt(ct => storage.DeleteContainerAsync(container, ct)) is { } error) WriteError(error);
+            else ledger.RecordContainerRemoved(container);
             return;
         }
         var blobs = ledger.BlobsWrittenInto(container);
         if (blobs.Count == 0) return;
         Say($"  Container [{container}] existed before this run: deleting only the {blobs.Count} blob(s) this run wrote in it.");
-        try { ledger.RecordBlobsDeleted(container, Run(ct => new BwStorageClient(context).DeleteBlobsAsync(container, blobs, ct))); }
-        catch (BwException e) { WriteError(e); }
+        if (Attempt(async ct => ledger.RecordBlobsDeleted(container, await storage.DeleteBlobsAsync(container, blobs, ct).ConfigureAwait(false))) is { } failed) WriteError(failed);
     }
 
     /// <summary>
@@ -324,7 +316,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     /// pool: the first to finish must not delete it under the other). The application container goes with it
     /// only if this run created the container and no other live pool's start task downloads from it.
     /// </summary>
-    private void RemovePoolIfOurs(BwContext context, TutorialRunLedger ledger, string applicationContainer)
+    private void RemovePoolIfOurs(BwContext context, BwStorageClient storage, TutorialRunLedger ledger)
     {
         if (!ledger.PoolCreated)
         {
@@ -338,26 +330,76 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             return;
         }
         if (!ShouldProcess($"pool '{PoolId}' and its application container", "Delete Batch pool")) return;
-        Step("Remove-BwPool", new Hashtable { ["Id"] = new[] { PoolId }, ["Force"] = true, ["Context"] = context });
-        ledger.PoolDeleted = true;
-        ThrowIfStopped();
-        if (!ledger.CreatedContainer(applicationContainer)) return;
-
-        var usage = Run(ct => new PoolOperations(context).GetStartTaskContainerUsageAsync(ct));
-        if (usage.TryGetValue(applicationContainer, out var pools))
+        var pools = new PoolOperations(context);
+        if (Attempt(ct => pools.DeletePoolAsync(PoolId, ct)) is { } poolError)
         {
-            WriteVerbose($"Keeping container '{applicationContainer}': the start task of pool(s) '{string.Join("', '", pools)}' downloads from it.");
+            WriteError(poolError);
             return;
         }
-        // No -Force: should a pool start using it meanwhile, Remove-BwContainer refuses, and that is reported as
-        // what happened (a warning), not as a failure of the run.
-        var errors = new List<ErrorRecord>();
-        var removed = Step("Remove-BwContainer", new Hashtable { ["Name"] = new[] { applicationContainer }, ["Confirm"] = false, ["PassThru"] = true, ["Context"] = context }, captureErrors: errors);
-        if (removed.Count > 0) ledger.RecordContainerRemoved(applicationContainer);
-        foreach (var error in errors) WriteWarning($"Container '{applicationContainer}' was kept: {error.Exception.Message}");
+        ledger.PoolDeleted = true;
+        if (!ledger.CreatedContainer(ApplicationContainer)) return;
+
+        var usage = Run(ct => pools.GetStartTaskContainerUsageAsync(ct));
+        if (usage.TryGetValue(ApplicationContainer, out var users))
+            WriteVerbose($"Keeping container '{ApplicationContainer}': the start task of pool(s) '{string.Join("', '", users)}' downloads from it.");
+        else if (Attempt(ct => storage.DeleteContainerAsync(ApplicationContainer, ct)) is { } error)
+            WriteWarning($"Container '{ApplicationContainer}' was kept: {error.Message}");
+        else
+            ledger.RecordContainerRemoved(ApplicationContainer);
     }
 
-    /// <summary>The worker New-BwPool uploads (for the milestone line), or null when it cannot be found (New-BwPool then says why).</summary>
+    /// <summary>
+    /// A step whose failure is reported and the run goes on (cleanup, a download): the error, or null. Ctrl+C still
+    /// stops the run.
+    /// </summary>
+    private BwException? Attempt(Action step)
+    {
+        try { step(); return null; }
+        catch (BwException e) when (!StopRequested) { return e; }
+    }
+
+    private BwException? Attempt(Func<CancellationToken, Task> call) => Attempt(() => Run(call));
+
+    /// <summary>
+    /// Ctrl+C (or a terminating error) after the tasks were added: the tutorial made this job, so it ends it
+    /// (running tasks are killed, queued ones never start) rather than leave task processes running unwatched.
+    /// The job record and its logs stay for Get-BwTask/Get-BwTaskLog; Remove-BwJob deletes it.
+    /// </summary>
+    private bool TerminateCreatedJob()
+    {
+        if (_context is null || _ledger is not { JobCreated: true } ledger) return false;
+        // Not the pipeline's token, which Ctrl+C has cancelled: a bounded wait of its own.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            new JobOperations(_context).TerminateJobAsync(ledger.JobId, "TutorialStopped", timeout.Token).GetAwaiter().GetResult();
+            ledger.JobEnded = true;
+            return true;
+        }
+        catch (Exception e) when (e is BwException or OperationCanceledException) { return false; /* best effort: the tutorial is already failing */ }
+    }
+
+    /// <summary>
+    /// Names what the run made that still exists, with the command that removes each. After Ctrl+C the pipeline is
+    /// stopping and refuses WriteWarning, so the line goes to the host's warning output (the user is at the console).
+    /// </summary>
+    private void ReportLeftovers(bool jobTerminated)
+    {
+        var leftovers = _ledger?.Leftovers() ?? Array.Empty<string>();
+        var jobLine = jobTerminated ? $" Job '{_ledger!.JobId}' was terminated so that its unfinished tasks stop running." : "";
+        if (leftovers.Count == 0 && jobLine.Length == 0) return;
+        var message = $"Invoke-BwTutorial {(StopRequested ? "was stopped" : "failed")} before it finished.{jobLine}" +
+            (leftovers.Count == 0 ? "" : " Left behind: " + string.Join("; ", leftovers) + ".");
+        if (!StopRequested)
+        {
+            try { WriteWarning(message); return; }
+            catch (PipelineStoppedException) { /* stopping after all: to the host below */ }
+        }
+        try { Host?.UI?.WriteWarningLine(message); }
+        catch (Exception e) when (e is not OutOfMemoryException) { /* a host without a UI: nothing more can be said */ }
+    }
+
+    /// <summary>The worker the pool installs (for the milestone line), or null when it cannot be found (the pool's creation then says why).</summary>
     private static string? TryLocateWorker()
     {
         try { return WorkerPayload.Locate(); }
@@ -365,7 +407,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     }
 
     /// <summary>The input files: -Path (wildcards resolved by the provider), else the sample texts shipped with the module.</summary>
-    private List<string>? ResolveInputs()
+    private List<string> ResolveInputs()
     {
         var result = new List<string>();
         if (Path is null)
@@ -373,10 +415,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             var samples = System.IO.Path.Combine(MyInvocation.MyCommand.Module?.ModuleBase ?? "", "samples");
             if (Directory.Exists(samples)) result.AddRange(Directory.GetFiles(samples, "*.txt").OrderBy(f => f, StringComparer.Ordinal));
             if (result.Count == 0)
-            {
-                ThrowTerminatingError(InvalidArgument("NoSampleTexts", $"No -Path was given and the module has no sample texts in '{samples}'.", samples, "Pass -Path with the text files to count."));
-                return null;
-            }
+                throw new BwException(BwErrorKind.InvalidArgument, "NoSampleTexts", $"No -Path was given and the module has no sample texts in '{samples}'.", samples, "Pass -Path with the text files to count.");
             return result;
         }
         foreach (var path in Path)
@@ -393,83 +432,8 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             }
         }
         if (result.Count == 0)
-        {
-            ThrowTerminatingError(InvalidArgument("NoInputs", "None of the given paths names a file.", Path, "Pass -Path with existing text files."));
-            return null;
-        }
+            throw new BwException(BwErrorKind.InvalidArgument, "NoInputs", "None of the given paths names a file.", Path, "Pass -Path with existing text files.");
         return result;
-    }
-
-    /// <summary>
-    /// Runs one cmdlet of the module in this runspace, forwarding its streams as they arrive. Errors matching
-    /// <paramref name="terminatesOn"/> end the tutorial (after the step) instead of being forwarded; with
-    /// <paramref name="captureErrors"/> the step's errors are collected there instead of written. A step that
-    /// Ctrl+C stopped ends the tutorial too: its partial results are never used.
-    /// </summary>
-    private List<PSObject> Step(string command, Hashtable parameters, Func<ErrorRecord, bool>? terminatesOn = null, List<ErrorRecord>? captureErrors = null)
-    {
-        ThrowIfStopped();
-        using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
-        _step = ps;
-        ps.AddCommand(command).AddParameters(parameters);
-        if (MyInvocation.BoundParameters.ContainsKey("Verbose")) ps.AddParameter("Verbose", true);
-        // A step's non-terminating errors are forwarded below and then obey this cmdlet's own -ErrorAction. Without
-        // this, the step would follow the session's $ErrorActionPreference: with 'Stop' (runbooks, Pester) the
-        // first failed task became terminating even under Invoke-BwTutorial -ErrorAction SilentlyContinue.
-        ps.AddParameter("ErrorAction", ActionPreference.Continue);
-        // A nested pipeline writes its verbose, warning, debug and information records straight to the host,
-        // past this cmdlet's own preferences and redirections (-WarningAction, 4>&1 and 3>$null had no effect).
-        // Merged into its output, they arrive here and are re-written through this cmdlet, as its own.
-        ps.Commands.Commands[0].MergeMyResults(PipelineResultTypes.All, PipelineResultTypes.Output);
-        var results = new List<PSObject>();
-        ErrorRecord? terminating = null;
-        void OnError(ErrorRecord error)
-        {
-            if (terminatesOn is not null && terminatesOn(error)) terminating ??= error;
-            else if (captureErrors is not null) captureErrors.Add(error);
-            else WriteError(error);
-        }
-        var output = new PSDataCollection<PSObject>();
-        // The nested pipeline runs synchronously on this thread, so these handlers may call Write*.
-        output.DataAdded += (_, e) =>
-        {
-            var item = output[e.Index];
-            switch (item?.BaseObject)
-            {
-                case null: break;
-                case ErrorRecord error: OnError(error); break;
-                case WarningRecord warning: WriteWarning(warning.Message); break;
-                case VerboseRecord verbose: WriteVerbose(verbose.Message); break;
-                case DebugRecord debug: WriteDebug(debug.Message); break;
-                case InformationRecord information: WriteInformation(information); break;
-                default: results.Add(item); break;
-            }
-        };
-        ps.Streams.Error.DataAdded += (_, e) => OnError(ps.Streams.Error[e.Index]);
-        ps.Streams.Progress.DataAdded += (_, e) => WriteProgress(ps.Streams.Progress[e.Index]);
-        try
-        {
-            ThrowIfStopped();
-            ps.Invoke(null, output);
-        }
-        // Ctrl+C reaches the nested pipeline first: it may unwind here before this cmdlet's StopProcessing ran.
-        catch (PipelineStoppedException)
-        {
-            _stopRequested = true;
-            throw;
-        }
-        catch (RuntimeException e) when (!_stopRequested)
-        {
-            // A step's terminating error (a missing pool, a start task that failed) ends the tutorial with that error.
-            ThrowTerminatingError(e.ErrorRecord);
-            throw;
-        }
-        finally { _step = null; }
-        // Ctrl+C stopped the step: what it returned is partial (263 of 10,000 uploads), and no later step may run.
-        if (ps.InvocationStateInfo.State == PSInvocationState.Stopped) _stopRequested = true;
-        ThrowIfStopped();
-        if (terminating is not null) ThrowTerminatingError(terminating);
-        return results;
     }
 
     /// <summary>A milestone line, shown by the host like Write-Host and kept in the information stream.</summary>
@@ -484,6 +448,6 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
         else WriteInformation(new HostInformationMessage { Message = text }, new[] { "PSHOST", "BatchWordsTutorial" });
     }
 
-    private void Fail(string message)
-        => ThrowTerminatingError(ToErrorRecord(new BwException(BwErrorKind.InvalidOperation, "TutorialStopped", message, null, "Fix the error above and run Invoke-BwTutorial again.")));
+    private static void Fail(string message)
+        => throw new BwException(BwErrorKind.InvalidOperation, "TutorialStopped", message, null, "Fix the error above and run Invoke-BwTutorial again.");
 }
