@@ -175,10 +175,6 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         Format-TopWords $run1.Output | Should -Be $Golden['taskdata2.txt']
         $run2.Output | Should -HaveCount 1
         Format-TopWords $run2.Output | Should -Be $Golden['taskdata2.txt']
-        # The second run's output lands where the first one's is, with the same content: left as it is, and said so.
-        $said2 = @($run2.Information.MessageData | ForEach-Object { "$_" })
-        $said2 | Should -Contain "  Blob taskdata2_OUTPUT.txt from container [$second-output] is already in $(Join-Path $parameters.Destination 'taskdata2_OUTPUT.txt') (unchanged)"
-        $said2 | Where-Object { $_ -like '*Downloaded blob*' } | Should -BeNullOrEmpty
         $run2.Verbose.Message | Should -Contain "Pool '$pool' exists and is compatible: reusing it."
         # The 2-node pool is reused as it is; without -NodeCount the tutorial asked for no count, so no warning.
         $run2.Warnings | Should -BeNullOrEmpty
@@ -190,6 +186,29 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         Get-TestContainerExists 'application' | Should -BeTrue
         Get-RunContainer $second | ForEach-Object { Get-TestContainerExists $_ | Should -BeFalse -Because "container $_ must not be left" }
         (Get-TestBatchResource "jobs/$first").state | Should -Be 'active'
+    }
+
+    It 'says an output is unchanged when the destination already holds the same bytes, instead of "Downloaded"' {
+        # A one-node pool of the shell worker, whose output (word, node, task, job, pool) is known before the run:
+        # the destination already holds exactly that file.
+        $pool = New-TestId 'unchanged'; $job = New-TestId 'unchanged'
+        Register-Made -Pool $pool -Job $job
+        $worker = New-FakeWorker -Name 'batchwords-worker'
+        $null = New-BwPool -Id $pool -NodeCount 1 -Program $worker.Path
+        Wait-Until { (Get-BwPool -Id $pool).NodeStates.idle -eq 1 } "the node of $pool idle"
+        $node = (Get-BwNode -Pool $pool).NodeId
+        $destination = Join-Path $TestDrive 'unchanged'
+        $null = New-Item -ItemType Directory -Force -Path $destination
+        $output = Join-Path $destination 'same_OUTPUT.txt'
+        [IO.File]::WriteAllText($output, "Word`tCount`n------------------------------`nsame:`t1`n------------------------------`nNode: $node`nTask: topNtask0`nJob:  $job`nPool: $pool`n")
+
+        $results = Invoke-BwTutorial -Path (New-TestInput 'same.txt' 'same') -PoolId $pool -JobId $job -Destination $destination -InformationVariable said 6>$null
+
+        $lines = @($said.MessageData | ForEach-Object { "$_" })
+        $lines | Should -Contain "  Blob same_OUTPUT.txt from container [$job-output] is already in $output (unchanged)"
+        $lines | Where-Object { $_ -like '*Downloaded blob*' } | Should -BeNullOrEmpty
+        $results.OutputPath | Should -Be $output
+        Format-TopWords $results | Should -Be 'same 1'
     }
 
     It 'reports a failing task with its exit code and stderr while the other outputs download' {

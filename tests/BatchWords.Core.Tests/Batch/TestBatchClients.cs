@@ -13,6 +13,11 @@ internal static class TestBatchClients
 
     public static readonly Uri Endpoint = new("http://127.0.0.1:5123");
 
+    /// <summary>A Local context whose Batch account is the one these clients sign for (its storage is never called).</summary>
+    public static BwContext Context() => new(BwBackend.Local, "devstoreaccount1", new Uri("http://127.0.0.1:1/devstoreaccount1"),
+        StorageCredential.SharedKey("devstoreaccount1", BatchWords.Core.Tests.Infrastructure.AzuriteFixture.WellKnownDevelopmentKey, StorageClientOptionsFactory.ForLocal()),
+        Account, Endpoint, BatchCredential.SharedKey(Account, Key));
+
     public static BatchClient Create(ScriptedTransport transport, Action<BatchClientOptions>? configure = null)
     {
         var options = new BatchClientOptions { Transport = transport };
