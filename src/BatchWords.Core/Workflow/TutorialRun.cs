@@ -11,19 +11,23 @@ public sealed class TutorialRun
     /// <summary>The container New-BwPool puts the worker in; shared by pools, so deleted only with the run's own pool.</summary>
     public const string ApplicationContainer = "application";
 
-    private readonly JobOperations _jobs;
-    private readonly PoolOperations _pools;
+    private readonly BwContext _context;
+    private JobOperations? _jobs;
+    private PoolOperations? _pools;
     private bool _jobExisted;
 
     public TutorialRun(BwContext context, string jobId, string poolId)
     {
+        _context = context;
         InputContainer = TutorialRunNames.InputContainerFor(jobId);
         OutputContainer = TutorialRunNames.OutputContainerFor(jobId);
         Storage = new BwStorageClient(context);
-        _jobs = new JobOperations(context);
-        _pools = new PoolOperations(context);
         Ledger = new TutorialRunLedger(jobId, poolId);
     }
+
+    // Made on first use: the storage steps need no Batch account (and are tested on Azurite alone).
+    private JobOperations Jobs => _jobs ??= new JobOperations(_context);
+    private PoolOperations Pools => _pools ??= new PoolOperations(_context);
 
     public TutorialRunLedger Ledger { get; }
     public BwStorageClient Storage { get; }
@@ -34,7 +38,7 @@ public sealed class TutorialRun
 
     /// <summary>A job id taken by a job on another pool (or no longer active) is refused before anything is created.</summary>
     public async Task CheckJobIdAsync(CancellationToken cancellationToken)
-        => _jobExisted = await _jobs.EnsureUsableIfExistsAsync(JobId, PoolId, cancellationToken).ConfigureAwait(false);
+        => _jobExisted = await Jobs.EnsureUsableIfExistsAsync(JobId, PoolId, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Creates (or finds) the application, input and output containers. An output container that existed before
@@ -59,17 +63,17 @@ public sealed class TutorialRun
     /// meanwhile then sees this job on it and keeps the pool (Batch accepts a job for a pool not created yet).
     /// </summary>
     public async Task CreateJobAsync(CancellationToken cancellationToken)
-        => Ledger.JobCreated = !_jobExisted && await _jobs.CreateJobIfAbsentAsync(JobId, PoolId, cancellationToken).ConfigureAwait(false);
+        => Ledger.JobCreated = !_jobExisted && await Jobs.CreateJobIfAbsentAsync(JobId, PoolId, cancellationToken).ConfigureAwait(false);
 
     public async Task<BwPool> CreateOrReusePoolAsync(PoolRequest request, CancellationToken cancellationToken)
     {
-        var pool = await _pools.CreateOrReuseAsync(request, cancellationToken).ConfigureAwait(false);
+        var pool = await Pools.CreateOrReuseAsync(request, cancellationToken).ConfigureAwait(false);
         Ledger.PoolCreated = pool.ProvisioningKind == PoolProvisioning.Created;
         return pool;
     }
 
     public Task<JobSubmissionResult> SubmitAsync(IReadOnlyList<BwInputFile> inputs, int top, Action<string>? log, CancellationToken cancellationToken)
-        => _jobs.SubmitAsync(new JobSubmission { JobId = JobId, PoolId = PoolId, Inputs = inputs, Top = top, OutputContainer = OutputContainer, Log = log }, cancellationToken);
+        => Jobs.SubmitAsync(new JobSubmission { JobId = JobId, PoolId = PoolId, Inputs = inputs, Top = top, OutputContainer = OutputContainer, Log = log }, cancellationToken);
 
     /// <summary>
     /// The run's own container is deleted whole (null is returned); from one that existed before, only the blobs the
@@ -90,11 +94,11 @@ public sealed class TutorialRun
 
     /// <summary>Live jobs other than this run's on the pool: two runs share the default pool, and the first to finish must not delete it under the other.</summary>
     public Task<IReadOnlyList<string>> OtherJobsOnPoolAsync(CancellationToken cancellationToken)
-        => _jobs.GetLiveJobsOnPoolAsync(PoolId, JobId, cancellationToken);
+        => Jobs.GetLiveJobsOnPoolAsync(PoolId, JobId, cancellationToken);
 
     public async Task DeleteJobAsync(CancellationToken cancellationToken)
     {
-        await _jobs.DeleteJobAsync(JobId, cancellationToken).ConfigureAwait(false);
+        await Jobs.DeleteJobAsync(JobId, cancellationToken).ConfigureAwait(false);
         Ledger.JobDeleted = true;
     }
 
@@ -104,10 +108,10 @@ public sealed class TutorialRun
     /// </summary>
     public async Task<ApplicationContainerKept?> DeletePoolAsync(CancellationToken cancellationToken)
     {
-        await _pools.DeletePoolAsync(PoolId, cancellationToken).ConfigureAwait(false);
+        await Pools.DeletePoolAsync(PoolId, cancellationToken).ConfigureAwait(false);
         Ledger.PoolDeleted = true;
         if (!Ledger.CreatedContainer(ApplicationContainer)) return null;
-        var usage = await _pools.GetStartTaskContainerUsageAsync(cancellationToken).ConfigureAwait(false);
+        var usage = await Pools.GetStartTaskContainerUsageAsync(cancellationToken).ConfigureAwait(false);
         if (usage.TryGetValue(ApplicationContainer, out var users)) return new ApplicationContainerKept(users, null);
         try { await Storage.DeleteContainerAsync(ApplicationContainer, cancellationToken).ConfigureAwait(false); }
         catch (BwException e) { return new ApplicationContainerKept(Array.Empty<string>(), e); }
@@ -124,7 +128,7 @@ public sealed class TutorialRun
     {
         if (!Ledger.JobCreated) return false;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try { await _jobs.TerminateJobAsync(JobId, "TutorialStopped", timeout.Token).ConfigureAwait(false); }
+        try { await Jobs.TerminateJobAsync(JobId, "TutorialStopped", timeout.Token).ConfigureAwait(false); }
         catch (Exception e) when (e is BwException or OperationCanceledException) { return false; }
         return Ledger.JobEnded = true;
     }
