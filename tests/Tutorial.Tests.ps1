@@ -188,6 +188,29 @@ Describe 'Invoke-BwTutorial' -Tag 'Integration', 'Slow' {
         (Get-TestBatchResource "jobs/$first").state | Should -Be 'active'
     }
 
+    It 'says an output is unchanged when the destination already holds the same bytes, instead of "Downloaded"' {
+        # A one-node pool of the shell worker, whose output (word, node, task, job, pool) is known before the run:
+        # the destination already holds exactly that file.
+        $pool = New-TestId 'unchanged'; $job = New-TestId 'unchanged'
+        Register-Made -Pool $pool -Job $job
+        $worker = New-FakeWorker -Name 'batchwords-worker'
+        $null = New-BwPool -Id $pool -NodeCount 1 -Program $worker.Path
+        Wait-Until { (Get-BwPool -Id $pool).NodeStates.idle -eq 1 } "the node of $pool idle"
+        $node = (Get-BwNode -Pool $pool).NodeId
+        $destination = Join-Path $TestDrive 'unchanged'
+        $null = New-Item -ItemType Directory -Force -Path $destination
+        $output = Join-Path $destination 'same_OUTPUT.txt'
+        [IO.File]::WriteAllText($output, "Word`tCount`n------------------------------`nsame:`t1`n------------------------------`nNode: $node`nTask: topNtask0`nJob:  $job`nPool: $pool`n")
+
+        $results = Invoke-BwTutorial -Path (New-TestInput 'same.txt' 'same') -PoolId $pool -JobId $job -Destination $destination -InformationVariable said 6>$null
+
+        $lines = @($said.MessageData | ForEach-Object { "$_" })
+        $lines | Should -Contain "  Blob same_OUTPUT.txt from container [$job-output] is already in $output (unchanged)"
+        $lines | Where-Object { $_ -like '*Downloaded blob*' } | Should -BeNullOrEmpty
+        $results.OutputPath | Should -Be $output
+        Format-TopWords $results | Should -Be 'same 1'
+    }
+
     It 'reports a failing task with its exit code and stderr while the other outputs download' {
         # Called directly, under Pester's $ErrorActionPreference = 'Stop': the step's error must obey the
         # tutorial's own -ErrorAction SilentlyContinue, not the session's preference.

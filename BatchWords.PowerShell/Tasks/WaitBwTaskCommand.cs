@@ -95,7 +95,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                         break;
                     case TaskFinished f:
                         _finished.Add(f.Task);
-                        if (!f.Task.Succeeded) WriteError(TaskFailure(f));
+                        if (!f.Task.Succeeded) WriteError(f.ToFailure());
                         WriteObject(f.Task);
                         break;
                     // A timeout is not terminating: the tasks that did complete were emitted above, and the cmdlets
@@ -130,16 +130,5 @@ public sealed class WaitBwTaskCommand : BwCmdlet
             WriteVerbose(line);
             WriteInformation(line, new[] { "BatchWordsRequeue" });
         }
-    }
-
-    private static ErrorRecord TaskFailure(TaskFinished finished)
-    {
-        var task = finished.Task;
-        var how = task.ExitCode is { } code ? $"exit code {code}" : "no exit code";
-        var message = $"Task '{task.TaskId}' of job '{task.JobId}' failed ({how}{(task.FailureCode is null ? "" : $", {task.FailureCode}")})"
-            + (task.FailureMessage is null ? "." : $": {task.FailureMessage}")
-            + (finished.StderrTail is null ? "" : $"\nstderr:\n{finished.StderrTail}");
-        return ToErrorRecord(new BwException(BwErrorKind.TaskFailed, "TaskFailed", message, task,
-            $"Read the whole log with Get-BwTaskLog -JobId {task.JobId} -TaskId {task.TaskId} -Stream Stderr."));
     }
 }

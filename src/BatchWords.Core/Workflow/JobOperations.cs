@@ -12,10 +12,13 @@ public sealed class JobOperations
     private readonly BwContext _context;
     private readonly BatchClient _client;
 
-    public JobOperations(BwContext context)
+    public JobOperations(BwContext context) : this(context, BatchClientFactory.Create(context)) { }
+
+    /// <summary>With a given client (tests script its transport).</summary>
+    internal JobOperations(BwContext context, BatchClient client)
     {
         _context = context;
-        _client = BatchClientFactory.Create(context);
+        _client = client;
     }
 
     /// <summary>
@@ -196,20 +199,24 @@ public sealed class JobOperations
     /// <summary>
     /// Creates the job on the pool unless it exists; true when this call created it. Batch takes a job for a pool
     /// that does not exist yet, so a run can mark its use of a shared pool before it creates or reuses the pool:
-    /// another run that finishes then sees this job on the pool and keeps the pool.
+    /// another run that finishes then sees this job on it and keeps the pool. It posts first and reads the job only
+    /// when it exists already (JobExists): a caller has usually just checked (EnsureUsableIfExistsAsync), and a
+    /// second read before the create was a request for nothing.
     /// </summary>
     public async Task<bool> CreateJobIfAbsentAsync(string jobId, string poolId, CancellationToken cancellationToken = default)
     {
         BatchIds.Validate(jobId, "Job");
         BatchIds.Validate(poolId, "Pool");
-        if (await EnsureUsableIfExistsAsync(jobId, poolId, cancellationToken).ConfigureAwait(false)) return false;
         try
         {
             await _client.CreateJobAsync(new BatchJobCreateOptions(jobId, new BatchPoolInfo { PoolId = poolId }), cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Azure.RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "JobExists") { return false; }
+        catch (Azure.RequestFailedException e) when (e.Status == 409 && e.ErrorCode == BatchErrorCodeStrings.JobExists) { }
         catch (Exception e) when (e is not OperationCanceledException) { throw BatchErrors.Map(e, $"Creating job '{jobId}'", jobId); }
+        // Made meanwhile (or before): usable only if active and on this pool; gone again meanwhile, it is not ours either.
+        await EnsureUsableIfExistsAsync(jobId, poolId, cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>

@@ -11,9 +11,7 @@ namespace BatchWords.Core.Tests.Workflow;
 /// </summary>
 public sealed class TaskWaiterTests
 {
-    private static BwContext Context() => new(BwBackend.Local, "devstoreaccount1", new Uri("http://127.0.0.1:1/devstoreaccount1"),
-        StorageCredential.SharedKey("devstoreaccount1", BatchWords.Core.Tests.Infrastructure.AzuriteFixture.WellKnownDevelopmentKey, StorageClientOptionsFactory.ForLocal()),
-        TestBatchClients.Account, TestBatchClients.Endpoint, BatchCredential.SharedKey(TestBatchClients.Account, TestBatchClients.Key));
+    private static BwContext Context() => TestBatchClients.Context();
 
     private static WaitRequest Request(IReadOnlyCollection<string>? ids = null) => new()
     {
