@@ -53,9 +53,13 @@ public sealed class StartBwJobCommand : BwCmdlet
     [PSDefaultValue(Help = "No limit")]
     public TimeSpan? MaxWallClockTime { get; set; }
 
-    protected override void ProcessRecord() => _inputs.AddRange(InputFile);
+    protected override void ProcessRecordCore() => _inputs.AddRange(InputFile);
 
-    protected override void EndProcessing()
+    // The submission as a whole failing (no such pool, the job exists on another pool) leaves nothing to emit;
+    // tasks that could not be added are results of the submission, written as non-terminating errors below.
+    protected override bool IsTerminating(BwException error) => true;
+
+    protected override void EndProcessingCore()
     {
         if (_inputs.Count == 0) return;
         if (!ShouldProcess($"job '{JobId}' on pool '{Pool}' ({_inputs.Count} task(s), top {Top})", "Create Batch job and tasks")) return;
@@ -65,9 +69,7 @@ public sealed class StartBwJobCommand : BwCmdlet
             JobId = JobId, PoolId = Pool, Inputs = _inputs, Top = Top, Rule = Rule, OutputContainer = OutputContainer,
             TaskIdPrefix = TaskIdPrefix, MaxTaskRetryCount = MaxTaskRetryCount, MaxWallClockTime = MaxWallClockTime, Log = VerboseLog,
         };
-        JobSubmissionResult result;
-        try { result = Run(ct => new JobOperations(context).SubmitAsync(submission, ct)); }
-        catch (BwException e) { ThrowTerminatingError(e); return; }
+        var result = Run(ct => new JobOperations(context).SubmitAsync(submission, ct));
         foreach (var failure in result.Failures) WriteError(failure);
         WriteObject(result.Tasks, enumerateCollection: true);
     }

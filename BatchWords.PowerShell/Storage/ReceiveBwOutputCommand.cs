@@ -68,7 +68,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = 8;
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var names = BlobName?.Where(n => !string.IsNullOrEmpty(n)).ToArray();
         var failed = string.Equals(TaskResult, "failure", StringComparison.OrdinalIgnoreCase) && names is { Length: > 0 };
@@ -81,12 +81,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
             return;
         }
         var destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
-        if (ContainerNameRules.FindViolation(Container) is not null)
-        {
-            try { ContainerNameRules.Validate(Container); }
-            catch (BwException error) { WriteError(error); }
-            return;
-        }
+        ContainerNameRules.Validate(Container);
         // The context is taken per object: a piped object may carry its own (-Context binds by property name).
         var what = names is { Length: > 0 } ? $"Download {names.Length} blob(s)" : "Download every blob";
         if (ShouldProcess($"container '{Container}' -> {destination}", what))
@@ -101,10 +96,8 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
         }
     }
 
-    protected override void EndProcessing()
-    {
-        foreach (var pending in _pending) Download(new BwStorageClient(pending.Context), pending);
-    }
+    protected override void EndProcessingCore()
+        => ForEachTarget(_pending, pending => Download(new BwStorageClient(pending.Context), pending));
 
     /// <summary>
     /// Emits the file as the FileSystem provider's item, so it formats as Get-Item's does (Mode, LastWriteTime,
@@ -142,14 +135,13 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
                 {
                     case TransferProgress p: WriteProgress(progress.Update(p)); break;
                     case OutputDownloaded d: WriteDownloaded(d); break;
-                    case TransferFailed f when f.Error.ErrorId == "OutputBlobNotFound" && pending.OfFailedTasks.Contains(f.Item):
+                    case TransferFailed f when f.Error.ErrorId == BwErrorIds.OutputBlobNotFound && pending.OfFailedTasks.Contains(f.Item):
                         WriteWarning($"No output '{f.Item}' in container '{container}': its task failed (reported by Wait-BwTask with its exit code and stderr), so it uploaded nothing.");
                         break;
                     case TransferFailed f: WriteError(f.Error); break;
                 }
             }
         }
-        catch (BwException error) { WriteError(error); }
         finally { WriteProgress(progress.Complete()); }
     }
 }

@@ -29,31 +29,19 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore() => ForEachTarget(Name, name =>
     {
-        foreach (var name in Name)
-        {
-            if (ContainerNameRules.FindViolation(name) is not null)
-            {
-                try { ContainerNameRules.Validate(name); }
-                catch (BwException error) { WriteError(error); }
-                continue;
-            }
-            if (!ConfirmDestructive(name, "Remove container", $"Remove container '{name}' and every blob in it?", Force)) continue;
+        ContainerNameRules.Validate(name);
+        if (!ConfirmDestructive(name, "Remove container", $"Remove container '{name}' and every blob in it?", Force)) return;
 
-            var context = ResolveContext();
-            if (!MayRemove(context, name)) continue;
-            var client = new BwStorageClient(context);
-            var uri = client.GetContainerUri(name);
-            WriteVerbose($"Delete container: DELETE {uri}?restype=container");
-            try
-            {
-                Run(ct => client.DeleteContainerAsync(name, ct));
-                if (PassThru) WriteObject(new BwContainer(name, ContainerStatus.Removed, uri));
-            }
-            catch (BwException error) { WriteError(error); }
-        }
-    }
+        var context = ResolveContext();
+        if (!MayRemove(context, name)) return;
+        var client = new BwStorageClient(context);
+        var uri = client.GetContainerUri(name);
+        WriteVerbose($"Delete container: DELETE {uri}?restype=container");
+        Run(ct => client.DeleteContainerAsync(name, ct));
+        if (PassThru) WriteObject(new BwContainer(name, ContainerStatus.Removed, uri));
+    });
 
     /// <summary>False (with an error) when a live pool's start task downloads from the container and -Force was not given.</summary>
     private bool MayRemove(BwContext context, string name)
@@ -76,7 +64,7 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
             WriteWarning($"Container '{name}' is used by the start task of pool(s) '{list}': nodes that join or reboot will fail their start task. Removing it because -Force was given.");
             return true;
         }
-        WriteError(new BwException(BwErrorKind.InvalidOperation, "ContainerUsedByPool",
+        WriteError(new BwException(BwErrorKind.InvalidOperation, BwErrorIds.ContainerUsedByPool,
             $"Container '{name}' was not removed: the start task of pool(s) '{list}' downloads from it, so nodes that join or reboot later would fail their start task.",
             name, $"Remove the pool first (Remove-BwPool -Id {pools[0]}), or pass -Force to remove the container anyway."));
         return false;

@@ -38,7 +38,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
     [PSDefaultValue(Help = "20 minutes (00:20:00)")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         if (!_awaited.TryGetValue(JobId, out var ids))
         {
@@ -50,17 +50,20 @@ public sealed class WaitBwTaskCommand : BwCmdlet
         else ids.UnionWith(named);
     }
 
-    protected override void EndProcessing()
+    // A timeout is not terminating: the tasks that did complete were emitted, and the cmdlets after this one
+    // (Receive-BwOutput downloads in its EndProcessing) must still get to run on them. With -ErrorAction Stop it
+    // stops the pipeline like any error. Later jobs still get one poll each, so their completed tasks are emitted
+    // too (and each unfinished job is named in an error of its own). Any other failure stops the cmdlet.
+    protected override bool IsTerminating(BwException error) => error.ErrorId != BwErrorIds.WaitTimedOut;
+
+    protected override void EndProcessingCore()
     {
         if (Timeout <= TimeSpan.Zero)
-        {
-            ThrowTerminatingError(InvalidArgument("InvalidTimeout", $"A timeout of {Timeout} is not allowed.", Timeout, "Pass a positive -Timeout such as 00:20:00."));
-            return;
-        }
+            throw new BwException(BwErrorKind.InvalidArgument, BwErrorIds.InvalidTimeout, $"A timeout of {Timeout} is not allowed.", Timeout, "Pass a positive -Timeout such as 00:20:00.");
         var context = ResolveContext();
         var clock = Stopwatch.StartNew();
         var activityId = 1;
-        foreach (var jobId in _jobOrder)
+        ForEachTarget(_jobOrder, jobId =>
         {
             // The first job gets -Timeout as given (its timeout error names it); later ones what is left of it.
             var remaining = activityId == 1 ? Timeout : TimeSpan.FromMilliseconds(Math.Ceiling((Timeout - clock.Elapsed).TotalMilliseconds));
@@ -93,18 +96,12 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                     }
                 }
             }
-            // A timeout is not terminating: the tasks that did complete were emitted above, and the cmdlets after
-            // this one (Receive-BwOutput downloads in its EndProcessing) must still get to run on them. With
-            // -ErrorAction Stop it stops the pipeline like any error. Later jobs still get one poll each, so their
-            // completed tasks are emitted too (and each unfinished job is named in an error of its own).
-            catch (BwException e) when (e.ErrorId == "WaitTimedOut") { WriteError(e); }
-            catch (BwException e) { ThrowTerminatingError(e); }
             finally
             {
                 WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
             activityId++;
-        }
+        });
         ReportRequeues();
     }
 
@@ -127,7 +124,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
         var message = $"Task '{task.TaskId}' of job '{task.JobId}' failed ({how}{(task.FailureCode is null ? "" : $", {task.FailureCode}")})"
             + (task.FailureMessage is null ? "." : $": {task.FailureMessage}")
             + (finished.StderrTail is null ? "" : $"\nstderr:\n{finished.StderrTail}");
-        return ToErrorRecord(new BwException(BwErrorKind.TaskFailed, "TaskFailed", message, task,
+        return ToErrorRecord(new BwException(BwErrorKind.TaskFailed, BwErrorIds.TaskFailed, message, task,
             $"Read the whole log with Get-BwTaskLog -JobId {task.JobId} -TaskId {task.TaskId} -Stream Stderr."));
     }
 }
