@@ -25,7 +25,7 @@ public abstract class BwCmdletBase : PSCmdlet
     protected sealed override void ProcessRecord() => MapErrors(ProcessRecordCore);
 
     // Not sealed only because Invoke-BwTutorial still overrides it (its rewrite is under way); every other
-    // cmdlet overrides EndProcessingCore, and Module.Tests.ps1 checks that no other cmdlet overrides this.
+    // cmdlet overrides EndProcessingCore, and ErrorMapping.Tests.ps1 checks that no other cmdlet overrides this.
     protected override void EndProcessing() => MapErrors(EndProcessingCore);
 
     /// <summary>
