@@ -21,7 +21,11 @@ public abstract class BwCmdlet : BwCmdletBase
         var current = SessionContext.Current;
         if (current is not null) return current;
         WriteVerbose("No account is connected in this session: connecting to the Local backend (Azurite and the BatchWords emulator).");
-        var local = Run(ct => Connections.ConnectLocalAsync(new LocalConnectOptions { Log = VerboseLog }, ct));
+        BwContext local;
+        // Without an account nothing of this invocation can work: a failure to connect stops the cmdlet, whatever it
+        // says of its other errors, rather than being tried again (and written again) for every target.
+        try { local = Run(ct => Connections.ConnectLocalAsync(new LocalConnectOptions { Log = VerboseLog }, ct)); }
+        catch (BwException error) { ThrowTerminatingError(error); throw; }
         SessionContext.Current = local;
         return local;
     }

@@ -109,7 +109,7 @@ catch { 'stopped|{0}|{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }
         [object]::ReferenceEquals($record.Exception, $error0) | Should -BeTrue
     }
 
-    It 'maps a failure to connect on first use too: Get-BwPool without Azurite is AzuriteNotFound, not an unmapped exception' {
+    It 'maps a failure to connect on first use too: AzuriteNotFound, terminating (not once per target), not an unmapped exception' {
         $home2 = Join-Path $TestDrive (New-TestId 'no-azurite')
         $missing = Join-Path $home2 'no/main.js'
         $lines = @(Invoke-ChildScript 'first-use' @"
@@ -117,9 +117,14 @@ catch { 'stopped|{0}|{1}' -f $_.FullyQualifiedErrorId, $_.TargetObject }
 `$env:BATCHWORDS_AZURITE = '$missing'
 try { Get-BwPool -ErrorAction Stop; 'listed' }
 catch { 'error|{0}|{1}' -f `$_.FullyQualifiedErrorId, `$_.CategoryInfo.Category }
+try { Remove-BwJob -Id job-a, job-b -Force -ErrorAction SilentlyContinue; 'went on' }
+catch { 'stopped|{0}' -f `$_.FullyQualifiedErrorId }
 finally { `$null = Disconnect-BwAccount -StopLocalServices -Confirm:`$false }
 "@)
-        $lines | Should -Contain 'error|AzuriteNotFound,BatchWords.PowerShell.GetBwPoolCommand|ObjectNotFound' -Because ($lines -join "`n")
+        $text = $lines -join "`n"
+        $lines | Should -Contain 'error|AzuriteNotFound,BatchWords.PowerShell.GetBwPoolCommand|ObjectNotFound' -Because $text
+        $lines | Should -Contain 'stopped|AzuriteNotFound,BatchWords.PowerShell.RemoveBwJobCommand' -Because $text
+        $lines | Should -Not -Contain 'went on'
         Join-Path $home2 'local/azurite-data' | Should -Not -Exist
     }
 }
