@@ -29,19 +29,22 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecordCore() => ForEachTarget(Name, name =>
+    protected override void ProcessRecordCore()
     {
-        ContainerNameRules.Validate(name);
-        if (!ConfirmDestructive(name, "Remove container", $"Remove container '{name}' and every blob in it?", Force)) return;
+        ForEachTarget(Name, name =>
+        {
+            ContainerNameRules.Validate(name);
+            if (!ConfirmDestructive(name, "Remove container", $"Remove container '{name}' and every blob in it?", Force)) return;
 
-        var context = ResolveContext();
-        if (!MayRemove(context, name)) return;
-        var client = new BwStorageClient(context);
-        var uri = client.GetContainerUri(name);
-        WriteVerbose($"Delete container: DELETE {uri}?restype=container");
-        Run(ct => client.DeleteContainerAsync(name, ct));
-        if (PassThru) WriteObject(new BwContainer(name, ContainerStatus.Removed, uri));
-    });
+            var context = ResolveContext();
+            if (!MayRemove(context, name)) return;
+            var client = new BwStorageClient(context);
+            var uri = client.GetContainerUri(name);
+            WriteVerbose($"Delete container: DELETE {uri}?restype=container");
+            Run(ct => client.DeleteContainerAsync(name, ct));
+            if (PassThru) WriteObject(new BwContainer(name, ContainerStatus.Removed, uri));
+        });
+    }
 
     /// <summary>False (with an error) when a live pool's start task downloads from the container and -Force was not given.</summary>
     private bool MayRemove(BwContext context, string name)
