@@ -1,18 +1,14 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 
 namespace BatchWords.PowerShell;
 
 /// <summary>
-/// Base of every BatchWords cmdlet: resolves the account context (-Context, else the session's current
-/// one, else the Local backend, connected on first use), cancels Core calls when the pipeline stops
-/// (Ctrl+C), and turns <see cref="BwException"/> into ErrorRecords with a category, the offending value
-/// and what to do.
+/// Base of the BatchWords cmdlets that work against accounts: resolves the account context (-Context, else the
+/// session's current one, else the Local backend, connected on first use) and asks before destructive changes.
+/// Error mapping, Ctrl+C and verbose lines come from <see cref="BwCmdletBase"/>.
 /// </summary>
-public abstract class BwCmdlet : PSCmdlet
+public abstract class BwCmdlet : BwCmdletBase
 {
-    private readonly CancellationTokenSource _stopping = new();
-
     /// <summary>
     /// The accounts to work against. Defaults to the session's current context (Connect-BwAccount). Binds by
     /// property name from every object that names a resource (their hidden Context property), so the next cmdlet
@@ -22,23 +18,6 @@ public abstract class BwCmdlet : PSCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [PSDefaultValue(Help = "The piped object's context, else the session's current one (Connect-BwAccount), else the Local backend")]
     public BwContext? Context { get; set; }
-
-    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
-    protected CancellationToken StopToken => _stopping.Token;
-
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    // Verbose lines that Core reports from worker threads: WriteVerbose works only on the pipeline thread,
-    // so they are queued here and written by Run/Stream while they wait (PSCmdlet throws otherwise).
-    private readonly ConcurrentQueue<string> _pendingVerbose = new();
-    private readonly AutoResetEvent _verboseArrived = new(false);
-
-    /// <summary>A Core log callback (PoolRequest.Log, WaitRequest.Log, ...) safe to call from any thread.</summary>
-    protected Action<string> VerboseLog => line =>
-    {
-        _pendingVerbose.Enqueue(line);
-        _verboseArrived.Set();
-    };
 
     /// <summary>
     /// The context of the current pipeline object: -Context (typed, or bound from the piped object), then the
@@ -58,67 +37,13 @@ public abstract class BwCmdlet : PSCmdlet
         var current = SessionContext.Current;
         if (current is not null) return current;
         WriteVerbose("No account is connected in this session: connecting to the Local backend (Azurite and the BatchWords emulator).");
-        var local = Run(ct => Connections.ConnectLocalAsync(new LocalConnectOptions { Log = VerboseLog }, ct));
+        BwContext local;
+        // Without an account nothing of this invocation can work: a failure to connect stops the cmdlet, whatever it
+        // says of its other errors, rather than being tried again (and written again) for every target.
+        try { local = Run(ct => Connections.ConnectLocalAsync(new LocalConnectOptions { Log = VerboseLog }, ct)); }
+        catch (BwException error) { ThrowTerminatingError(error); throw; }
         SessionContext.Current = local;
         return local;
-    }
-
-    /// <summary>Runs a Core call to completion on the pipeline thread, honouring Ctrl+C and writing its verbose lines.</summary>
-    protected T Run<T>(Func<CancellationToken, Task<T>> call)
-    {
-        try { return Await(call(StopToken)); }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
-    }
-
-    /// <summary>Runs a Core call that returns nothing.</summary>
-    protected void Run(Func<CancellationToken, Task> call) => Run<bool>(async ct => { await call(ct).ConfigureAwait(false); return true; });
-
-    /// <summary>
-    /// Streams a Core sequence on the pipeline thread, so WriteObject/WriteProgress/WriteError can be called
-    /// for each item as it arrives (Core does the parallel work; the cmdlet only reports it).
-    /// </summary>
-    protected IEnumerable<T> Stream<T>(IAsyncEnumerable<T> source)
-    {
-        var enumerator = source.GetAsyncEnumerator(StopToken);
-        try
-        {
-            while (true)
-            {
-                bool hasNext;
-                try { hasNext = Await(enumerator.MoveNextAsync().AsTask()); }
-                catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
-                if (!hasNext) yield break;
-                yield return enumerator.Current;
-            }
-        }
-        finally
-        {
-            Await(DisposeAsync(enumerator));
-        }
-    }
-
-    private static async Task<bool> DisposeAsync(IAsyncDisposable disposable)
-    {
-        await disposable.DisposeAsync().ConfigureAwait(false);
-        return true;
-    }
-
-    /// <summary>Blocks the pipeline thread until the task ends, writing queued verbose lines meanwhile.</summary>
-    private T Await<T>(Task<T> task)
-    {
-        var handles = new[] { ((IAsyncResult)task).AsyncWaitHandle, _verboseArrived };
-        while (!task.IsCompleted)
-        {
-            WaitHandle.WaitAny(handles);
-            FlushVerbose();
-        }
-        FlushVerbose();
-        return task.GetAwaiter().GetResult();
-    }
-
-    private void FlushVerbose()
-    {
-        while (_pendingVerbose.TryDequeue(out var line)) WriteVerbose(line);
     }
 
     private bool _yesToAll;
@@ -154,45 +79,4 @@ public abstract class BwCmdlet : PSCmdlet
         var shouldProcessAsked = preference != ConfirmImpact.None && preference <= ConfirmImpact.High;
         return shouldProcessAsked || ShouldContinue(question, action, ref _yesToAll, ref _noToAll);
     }
-
-    /// <summary>Writes a non-terminating error for one failed item; the cmdlet goes on with the others.</summary>
-    protected void WriteError(BwException error) => WriteError(ToErrorRecord(error));
-
-    /// <summary>Stops the cmdlet with the error (statement-terminating).</summary>
-    protected void ThrowTerminatingError(BwException error) => ThrowTerminatingError(ToErrorRecord(error));
-
-    /// <summary>Builds an ErrorRecord from a Core failure: id, category, target and recommended action.</summary>
-    protected internal static ErrorRecord ToErrorRecord(BwException error)
-    {
-        var record = new ErrorRecord(error, error.ErrorId, ToCategory(error.Kind), error.Target);
-        if (error.RecommendedAction is not null)
-            record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.RecommendedAction };
-        return record;
-    }
-
-    /// <summary>An error record for bad input detected by the cmdlet itself.</summary>
-    protected static ErrorRecord InvalidArgument(string errorId, string message, object? target, string recommendedAction)
-        => ToErrorRecord(new BwException(BwErrorKind.InvalidArgument, errorId, message, target, recommendedAction));
-
-    internal static ErrorCategory ToCategory(BwErrorKind kind) => kind switch
-    {
-        BwErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
-        BwErrorKind.InvalidData => ErrorCategory.InvalidData,
-        BwErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
-        BwErrorKind.ResourceExists => ErrorCategory.ResourceExists,
-        BwErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
-        BwErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
-        BwErrorKind.ConnectionError => ErrorCategory.ConnectionError,
-        BwErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
-        BwErrorKind.OperationStopped => ErrorCategory.OperationStopped,
-        BwErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
-        BwErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
-        BwErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
-        BwErrorKind.ReadError => ErrorCategory.ReadError,
-        BwErrorKind.WriteError => ErrorCategory.WriteError,
-        BwErrorKind.TaskFailed => ErrorCategory.InvalidResult,
-        BwErrorKind.NotInstalled => ErrorCategory.NotInstalled,
-        BwErrorKind.NotImplemented => ErrorCategory.NotImplemented,
-        _ => ErrorCategory.NotSpecified,
-    };
 }

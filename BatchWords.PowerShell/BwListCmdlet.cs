@@ -25,10 +25,6 @@ public abstract class BwListCmdlet : BwCmdlet
     /// <summary>Writes each item as Core yields it; a failure is a non-terminating error (the next piped id still runs).</summary>
     protected void WriteListing<T>(IAsyncEnumerable<T> items)
     {
-        try
-        {
-            foreach (var item in Stream(items)) WriteObject(item);
-        }
-        catch (BwException e) { WriteError(e); }
+        foreach (var item in Stream(items)) WriteObject(item);
     }
 }

@@ -4,7 +4,8 @@
     of BatchWords.BwErrorIds (Core); this suite checks README's "Error ids" table against that catalogue both
     ways, that the Troubleshooting table names only real ids, and that the source raises no id outside the
     catalogue (every 'new BwException(kind, id, ...)' and InvalidArgument("id", ...) is a catalogued literal, a
-    BwErrorIds constant or one of its service mappings). Unit: no local stack.
+    BwErrorIds constant or one of its service mappings), and that the cmdlets (BatchWords.PowerShell) name every id
+    by its BwErrorIds constant, never as a string literal (issue 13, finding 10). Unit: no local stack.
 
         dotnet pwsh ./build.ps1 -Task Test -TestPath tests/ErrorIds.Tests.ps1
 #>
@@ -40,15 +41,18 @@ BeforeAll {
 
     function Get-RaisedErrorIds {
         # Every error id expression in the source of Core and the cmdlets: 'new BwException(kind, <id>, ...' (also
-        # target-typed 'new(kind, <id>, ...'), InvalidArgument("<id>", ...) and checks of 'ErrorId == "<id>"'.
+        # target-typed 'new(kind, <id>, ...'), InvalidArgument("<id>", ...), 'new ErrorRecord(e, <id>, ...' and
+        # checks of 'ErrorId == <id>' (also != and 'is'), whether <id> is a literal or a BwErrorIds constant.
         $files = Get-ChildItem (Join-Path $Repo 'src/BatchWords.Core'), (Join-Path $Repo 'BatchWords.PowerShell') -Recurse -Filter *.cs |
             Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' }
         foreach ($file in $files) {
             $text = Get-Content -Raw $file.FullName
-            $patterns = '\bnew(?:\s+BwException)?\(\s*BwErrorKind\.\w+,\s*(?<id>[^,]+?)\s*,', '\bInvalidArgument\(\s*(?<id>"[^"]*")', '\bErrorId\s*(?:==|is)\s*(?<id>"[^"]*")'
+            $layer = if ($file.FullName -like "*$([IO.Path]::DirectorySeparatorChar)BatchWords.PowerShell$([IO.Path]::DirectorySeparatorChar)*") { 'PowerShell' } else { 'Core' }
+            $patterns = '\bnew(?:\s+BwException)?\(\s*BwErrorKind\.\w+,\s*(?<id>[^,]+?)\s*,', '\bInvalidArgument\(\s*(?<id>"[^"]*")',
+                '\bErrorId\s*(?:==|!=|is)\s*(?<id>"[^"]*"|BwErrorIds\.\w+)', '\bnew\s+ErrorRecord\(\s*[^,]+,\s*(?<id>[^,]+?)\s*,'
             foreach ($pattern in $patterns) {
                 foreach ($m in [regex]::Matches($text, $pattern)) {
-                    [pscustomobject]@{ File = $file.Name; Expression = $m.Groups['id'].Value.Trim() }
+                    [pscustomobject]@{ File = $file.Name; Layer = $layer; Expression = $m.Groups['id'].Value.Trim() }
                 }
             }
         }
@@ -76,17 +80,26 @@ Describe 'Error ids' -Tag 'Unit' {
     It 'the source raises no id outside the catalogue' {
         $raised = @(Get-RaisedErrorIds)
         $raised.Count | Should -BeGreaterThan 60
-        # The two places an id is passed on rather than written: BwCmdlet.InvalidArgument (its callers' literals are
-        # scanned) and BatchIds (a switch over catalogue constants).
-        $indirect = @{ 'BwCmdlet.cs' = 'errorId'; 'BatchIds.cs' = 'ErrorIdFor(what)' }
+        # The places an id is passed on rather than written: BwCmdletBase (InvalidArgument's callers' literals are
+        # scanned; ToErrorRecord passes the BwException's id on) and BatchIds (a switch over catalogue constants).
+        $indirect = @{ 'BwCmdletBase.cs' = @('errorId', 'error.ErrorId'); 'BatchIds.cs' = @('ErrorIdFor(what)') }
         $problems = foreach ($r in $raised) {
             $e = $r.Expression
             if ($e -match '^"(?<id>[^"]*)"$') { if ($Matches.id -cnotin $Catalogue) { "$($r.File): ""$($Matches.id)"" is not in BwErrorIds" } }
             elseif ($e -match '^BwErrorIds\.(?<id>\w+)$') { if ($Matches.id -cnotin $Catalogue) { "$($r.File): BwErrorIds.$($Matches.id) is not an id" } }
             elseif ($e -match '^BwErrorIds\.From(Batch|Storage)Service\(') { }
-            elseif ($indirect[$r.File] -ne $e) { "$($r.File): the id '$e' is computed; use a BwErrorIds constant" }
+            elseif ($e -cnotin $indirect[$r.File]) { "$($r.File): the id '$e' is computed; use a BwErrorIds constant" }
         }
         $problems | Should -BeNullOrEmpty
+    }
+
+    It 'the cmdlets name every id by its BwErrorIds constant, never as a string literal' {
+        $raised = @(Get-RaisedErrorIds | Where-Object Layer -EQ 'PowerShell')
+        $raised.Count | Should -BeGreaterThan 10
+        $literals = foreach ($r in $raised) {
+            if ($r.Expression -match '^"') { "$($r.File): $($r.Expression) is a literal; use BwErrorIds.$($r.Expression.Trim('"'))" }
+        }
+        $literals | Should -BeNullOrEmpty
     }
 
     It 'no condition has two ids: the old duplicates are gone' {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Security;
 
@@ -85,64 +84,53 @@ public sealed class ConnectBwAccountCommand : BwCmdlet
     [Parameter(ParameterSetName = EntraIdSet)]
     public SecureString? BatchAccountKey { get; set; }
 
-    protected override void EndProcessing()
+    // A connection that failed leaves nothing to do: the session keeps its previous context.
+    protected override bool IsTerminating(BwException error) => true;
+
+    protected override void EndProcessingCore()
     {
         BwContext context;
         if (Context is not null)
         {
             // -Context switches the session to a context saved earlier (Get-BwContext); nothing to connect.
             if (ParameterSetName is not LocalSet)
-            {
-                ThrowTerminatingError(InvalidArgument("ContextWithAccountParameters",
+                throw new BwException(BwErrorKind.InvalidArgument, BwErrorIds.ContextWithAccountParameters,
                     "-Context cannot be combined with account parameters: it makes an existing context current.",
-                    Context, "Pass either -Context, or the account parameters (-StorageAccountName ...)."));
-                return;
-            }
+                    Context, "Pass either -Context, or the account parameters (-StorageAccountName ...).");
             SessionContext.Current = Context;
             WriteVerbose($"Current context: {Context}.");
             WriteObject(Context);
             return;
         }
-        try
+        if (ParameterSetName is LocalSet or LocalEntraIdSet)
         {
-            if (ParameterSetName is LocalSet or LocalEntraIdSet)
+            var entraId = ParameterSetName == LocalEntraIdSet;
+            var options = new LocalConnectOptions
             {
-                // Core logs from worker threads; WriteVerbose must run on the pipeline thread, so queue and flush.
-                var log = new ConcurrentQueue<string>();
-                var entraId = ParameterSetName == LocalEntraIdSet;
-                var options = new LocalConnectOptions
-                {
-                    Log = log.Enqueue,
-                    UseEntraId = entraId,
-                    Credential = Credential is PSObject wrappedCredential ? wrappedCredential.BaseObject : Credential,
-                };
-                WriteVerbose(entraId
-                    ? "Connecting to the local Entra ID stack (Azurite on HTTPS with --oauth and the emulator on bearer tokens, both refusing shared keys; started if not running)."
-                    : "Connecting to the Local backend (Azurite on a loopback port, started if not running).");
-                try { context = Run(ct => Connections.ConnectLocalAsync(options, ct)); }
-                finally { while (log.TryDequeue(out var line)) WriteVerbose(line); }
-            }
-            else
-            {
-                context = Connections.ConnectAzure(new AzureConnectOptions
-                {
-                    StorageAccountName = StorageAccountName,
-                    StorageAccountKey = StorageAccountKey,
-                    SasToken = SasToken,
-                    ConnectionString = ConnectionString,
-                    UseEntraId = UseEntraId.IsPresent,
-                    Credential = Credential is PSObject wrapped ? wrapped.BaseObject : Credential,
-                    BlobEndpoint = BlobEndpoint,
-                    BatchAccountUrl = BatchAccountUrl,
-                    BatchAccountName = BatchAccountName,
-                    BatchAccountKey = BatchAccountKey,
-                });
-            }
+                Log = VerboseLog,
+                UseEntraId = entraId,
+                Credential = Credential is PSObject wrappedCredential ? wrappedCredential.BaseObject : Credential,
+            };
+            WriteVerbose(entraId
+                ? "Connecting to the local Entra ID stack (Azurite on HTTPS with --oauth and the emulator on bearer tokens, both refusing shared keys; started if not running)."
+                : "Connecting to the Local backend (Azurite on a loopback port, started if not running).");
+            context = Run(ct => Connections.ConnectLocalAsync(options, ct));
         }
-        catch (BwException error)
+        else
         {
-            ThrowTerminatingError(error);
-            return;
+            context = Connections.ConnectAzure(new AzureConnectOptions
+            {
+                StorageAccountName = StorageAccountName,
+                StorageAccountKey = StorageAccountKey,
+                SasToken = SasToken,
+                ConnectionString = ConnectionString,
+                UseEntraId = UseEntraId.IsPresent,
+                Credential = Credential is PSObject wrapped ? wrapped.BaseObject : Credential,
+                BlobEndpoint = BlobEndpoint,
+                BatchAccountUrl = BatchAccountUrl,
+                BatchAccountName = BatchAccountName,
+                BatchAccountKey = BatchAccountKey,
+            });
         }
         WriteVerbose($"Connected: {context}.");
         SessionContext.Current = context;

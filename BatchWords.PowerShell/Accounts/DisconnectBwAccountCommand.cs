@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 
 namespace BatchWords.PowerShell;
@@ -16,7 +15,10 @@ public sealed class DisconnectBwAccountCommand : BwCmdlet
     [Parameter]
     public SwitchParameter StopLocalServices { get; set; }
 
-    protected override void EndProcessing()
+    // Stopping the services failed (a pid file unreadable, SIGTERM refused): nothing was stopped to report.
+    protected override bool IsTerminating(BwException error) => true;
+
+    protected override void EndProcessingCore()
     {
         if (SessionContext.Current is { } current)
         {
@@ -25,19 +27,13 @@ public sealed class DisconnectBwAccountCommand : BwCmdlet
         }
         if (!StopLocalServices) return;
 
-        var log = new ConcurrentQueue<string>();
-        var stack = new LocalStack(new LocalConnectOptions { Log = log.Enqueue });
+        var stack = new LocalStack(new LocalConnectOptions { Log = VerboseLog });
         // The local Entra ID stack (Connect-BwAccount -Local -UseEntraId) too, when this user ever started it.
-        var entraStack = new LocalStack(new LocalConnectOptions { Log = log.Enqueue, UseEntraId = true });
+        var entraStack = new LocalStack(new LocalConnectOptions { Log = VerboseLog, UseEntraId = true });
         var stacks = Directory.Exists(entraStack.StateDirectory) ? new[] { stack, entraStack } : new[] { stack };
         if (!ShouldProcess($"local services in {string.Join(" and ", stacks.Select(s => s.StateDirectory))}", "Stop (SIGTERM)")) return;
         var results = new List<LocalServiceStopResult>();
-        try
-        {
-            foreach (var each in stacks) results.AddRange(Run(ct => each.StopAsync(ct)));
-        }
-        catch (BwException error) { ThrowTerminatingError(error); return; }
-        finally { while (log.TryDequeue(out var line)) WriteVerbose(line); }
+        foreach (var each in stacks) results.AddRange(Run(ct => each.StopAsync(ct)));
         foreach (var result in results)
         {
             if (result.Status == nameof(LocalServiceStopStatus.StillRunning))

@@ -8,7 +8,7 @@ namespace BatchWords.PowerShell;
 [OutputType(typeof(BwContext))]
 public sealed class GetBwContextCommand : BwCmdlet
 {
-    protected override void EndProcessing()
+    protected override void EndProcessingCore()
     {
         var context = Context ?? SessionContext.Current;
         if (context is null)

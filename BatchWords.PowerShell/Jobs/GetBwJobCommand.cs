@@ -17,7 +17,7 @@ public sealed class GetBwJobCommand : BwListCmdlet
     [PSDefaultValue(Help = "Every job")]
     public string? Id { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var jobs = new JobOperations(ResolveContext());
         WriteListing(QueryFor(Id) is { } query ? jobs.GetJobsAsync(query, StopToken) : jobs.GetJobsAsync(Id, StopToken));

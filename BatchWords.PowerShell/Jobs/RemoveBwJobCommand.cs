@@ -22,21 +22,14 @@ public sealed class RemoveBwJobCommand : BwCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore() => ForEachTarget(Id, id =>
     {
-        foreach (var id in Id)
-        {
-            // Piping a job's tasks binds the same JobId once per task: delete it once.
-            if (!_done.Add(id)) continue;
-            if (!ConfirmDestructive($"job '{id}'", "Delete Batch job and its tasks", $"Delete job '{id}' with all its tasks and their files?", Force)) continue;
-            var context = ResolveContext();
-            try
-            {
-                WriteVerbose($"DELETE /jobs/{id}");
-                Run(ct => new JobOperations(context).DeleteJobAsync(id, ct));
-                if (PassThru) WriteObject(id);
-            }
-            catch (BwException e) { WriteError(e); }
-        }
-    }
+        // Piping a job's tasks binds the same JobId once per task: delete it once.
+        if (!_done.Add(id)) return;
+        if (!ConfirmDestructive($"job '{id}'", "Delete Batch job and its tasks", $"Delete job '{id}' with all its tasks and their files?", Force)) return;
+        var context = ResolveContext();
+        WriteVerbose($"DELETE /jobs/{id}");
+        Run(ct => new JobOperations(context).DeleteJobAsync(id, ct));
+        if (PassThru) WriteObject(id);
+    });
 }

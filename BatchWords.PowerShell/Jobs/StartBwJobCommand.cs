@@ -55,7 +55,7 @@ public sealed class StartBwJobCommand : BwCmdlet
     [PSDefaultValue(Help = "No limit")]
     public TimeSpan? MaxWallClockTime { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var context = RecordContext;
         var group = _inputs.Find(g => ReferenceEquals(g.Context, context));
@@ -63,7 +63,11 @@ public sealed class StartBwJobCommand : BwCmdlet
         group.Inputs.AddRange(InputFile);
     }
 
-    protected override void EndProcessing()
+    // The submission as a whole failing (no such pool, the job exists on another pool) leaves nothing to emit;
+    // tasks that could not be added are results of the submission, written as non-terminating errors below.
+    protected override bool IsTerminating(BwException error) => true;
+
+    protected override void EndProcessingCore()
     {
         foreach (var (context, inputs) in _inputs) Submit(context, inputs);
     }
@@ -79,9 +83,7 @@ public sealed class StartBwJobCommand : BwCmdlet
             JobId = JobId, PoolId = Pool, Inputs = inputs, Top = Top, Rule = Rule, OutputContainer = OutputContainer,
             TaskIdPrefix = TaskIdPrefix, MaxTaskRetryCount = MaxTaskRetryCount, MaxWallClockTime = MaxWallClockTime, Log = VerboseLog,
         };
-        JobSubmissionResult result;
-        try { result = Run(ct => new JobOperations(context).SubmitAsync(submission, ct)); }
-        catch (BwException e) { ThrowTerminatingError(e); return; }
+        var result = Run(ct => new JobOperations(context).SubmitAsync(submission, ct));
         foreach (var failure in result.Failures) WriteError(failure);
         WriteObject(result.Tasks, enumerateCollection: true);
     }

@@ -17,13 +17,9 @@ public sealed class GetBwNodeCommand : BwCmdlet
     [ValidateNotNullOrEmpty]
     public string? NodeId { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var context = ResolveContext();
-        try
-        {
-            foreach (var node in Stream(new NodeOperations(context).GetNodesAsync(Pool, NodeId, StopToken))) WriteObject(node);
-        }
-        catch (BwException e) { WriteError(e); }
+        foreach (var node in Stream(new NodeOperations(context).GetNodesAsync(Pool, NodeId, StopToken))) WriteObject(node);
     }
 }

@@ -25,11 +25,10 @@ public sealed class GetBwNodeLogCommand : BwCmdlet
     [ValidateSet("stdout", "stderr", IgnoreCase = true)]
     public string Stream { get; set; } = "stdout";
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var context = ResolveContext();
         var stream = string.Equals(Stream, "stderr", StringComparison.OrdinalIgnoreCase) ? NodeLogStream.Stderr : NodeLogStream.Stdout;
-        try { WriteObject(Run(ct => new NodeOperations(context).ReadStartTaskLogAsync(PoolId, NodeId, stream, ct))); }
-        catch (BwException e) { WriteError(e); }
+        WriteObject(Run(ct => new NodeOperations(context).ReadStartTaskLogAsync(PoolId, NodeId, stream, ct)));
     }
 }

@@ -13,15 +13,11 @@ public sealed class DisableBwAutoScaleCommand : BwCmdlet
     [ValidateNotNullOrEmpty]
     public string Id { get; set; } = "";
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         if (!ShouldProcess($"pool '{Id}'", "Disable autoscale")) return;
         var context = ResolveContext();
-        try
-        {
-            Run(ct => new PoolScaling(context).DisableAutoScaleAsync(Id, ct));
-            foreach (var pool in Stream(new PoolOperations(context).GetPoolsAsync(Id, StopToken))) WriteObject(pool);
-        }
-        catch (BwException e) { WriteError(e); }
+        Run(ct => new PoolScaling(context).DisableAutoScaleAsync(Id, ct));
+        foreach (var pool in Stream(new PoolOperations(context).GetPoolsAsync(Id, StopToken))) WriteObject(pool);
     }
 }

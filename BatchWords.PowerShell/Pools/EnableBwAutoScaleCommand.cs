@@ -25,20 +25,16 @@ public sealed class EnableBwAutoScaleCommand : BwCmdlet
     [Parameter]
     public TimeSpan? AutoScaleEvaluationInterval { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         if (!ShouldProcess($"pool '{Id}'", "Enable autoscale")) return;
         var context = ResolveContext();
-        try
+        Run(ct => new PoolScaling(context).EnableAutoScaleAsync(Id, AutoScaleFormula, AutoScaleEvaluationInterval, VerboseLog, ct));
+        foreach (var pool in Stream(new PoolOperations(context).GetPoolsAsync(Id, StopToken)))
         {
-            Run(ct => new PoolScaling(context).EnableAutoScaleAsync(Id, AutoScaleFormula, AutoScaleEvaluationInterval, VerboseLog, ct));
-            foreach (var pool in Stream(new PoolOperations(context).GetPoolsAsync(Id, StopToken)))
-            {
-                if (pool.LastAutoScaleRun is { Succeeded: false } run)
-                    WriteWarning($"Autoscale is on, but the formula's evaluation failed ({run.ErrorCode}): {run.ErrorMessage} The pool keeps its targets until it evaluates.");
-                WriteObject(pool);
-            }
+            if (pool.LastAutoScaleRun is { Succeeded: false } run)
+                WriteWarning($"Autoscale is on, but the formula's evaluation failed ({run.ErrorCode}): {run.ErrorMessage} The pool keeps its targets until it evaluates.");
+            WriteObject(pool);
         }
-        catch (BwException e) { WriteError(e); }
     }
 }

@@ -17,7 +17,7 @@ public sealed class GetBwPoolCommand : BwListCmdlet
     [PSDefaultValue(Help = "Every pool")]
     public string? Id { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var pools = new PoolOperations(ResolveContext());
         WriteListing(QueryFor(Id) is { } query ? pools.GetPoolsAsync(query, StopToken) : pools.GetPoolsAsync(Id, StopToken));

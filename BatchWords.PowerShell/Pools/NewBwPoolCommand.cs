@@ -59,17 +59,14 @@ public sealed class NewBwPoolCommand : BwCmdlet
     [ValidateNotNullOrEmpty]
     public string ApplicationContainer { get; set; } = "application";
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         string? program = null;
         if (Program is not null)
         {
             program = GetUnresolvedProviderPathFromPSPath(Program);
             if (!File.Exists(program))
-            {
-                WriteError(InvalidArgument("ProgramNotFound", $"The program '{program}' does not exist.", Program, "Pass -Program the path of an existing Linux executable."));
-                return;
-            }
+                throw new BwException(BwErrorKind.InvalidArgument, BwErrorIds.ProgramNotFound, $"The program '{program}' does not exist.", Program, "Pass -Program the path of an existing Linux executable.");
         }
         var size = AutoScaleFormula is not null ? $"autoscale x {VmSize}"
             : SpotNodeCount == 0 ? $"{NodeCount} x {VmSize}"
@@ -83,23 +80,19 @@ public sealed class NewBwPoolCommand : BwCmdlet
             AutoScaleFormula = AutoScaleFormula, AutoScaleEvaluationInterval = AutoScaleEvaluationInterval, ResizeExisting = Resize,
             ProgramPath = program, ApplicationContainer = ApplicationContainer, Log = VerboseLog,
         };
-        try
-        {
-            var pool = Run(ct => new PoolOperations(context).CreateOrReuseAsync(request, ct));
-            // The node counts can differ on a reused pool: without -Resize, say so when they were asked for, rather
-            // than run the tasks on fewer or more nodes without a word.
-            var askedDedicated = MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount)) && pool.TargetDedicatedNodes != NodeCount;
-            var askedSpot = MyInvocation.BoundParameters.ContainsKey(nameof(SpotNodeCount)) && pool.TargetSpotNodes != SpotNodeCount;
-            if (pool.Provisioning == nameof(PoolProvisioning.Reused) && (askedDedicated || askedSpot))
-                WriteWarning(pool.AutoScaleEnabled
-                    ? $"Pool '{Id}' was reused; its autoscale formula sets its size ({pool.TargetDedicatedNodes} dedicated + {pool.TargetSpotNodes} Spot now). Disable-BwAutoScale first to size it by hand."
-                    : $"Pool '{Id}' was reused with {pool.TargetDedicatedNodes} dedicated + {pool.TargetSpotNodes} Spot target node(s), not the {NodeCount} + {SpotNodeCount} asked for. Pass -Resize to resize it, or run Resize-BwPool -Id {Id}.");
-            if (pool.Provisioning == nameof(PoolProvisioning.Created) && AutoScaleFormula is null && NodeCount == 0 && SpotNodeCount == 0)
-                WriteWarning($"Pool '{Id}' has no nodes: its tasks wait until you resize it (Resize-BwPool -Id {Id} -NodeCount n or -SpotNodeCount n) or enable autoscale.");
-            if (pool.LastAutoScaleRun is { Succeeded: false } run)
-                WriteWarning($"Pool '{Id}' was created with autoscale, but the formula's evaluation failed ({run.ErrorCode}): {run.ErrorMessage}");
-            WriteObject(pool);
-        }
-        catch (BwException e) { WriteError(e); }
+        var pool = Run(ct => new PoolOperations(context).CreateOrReuseAsync(request, ct));
+        // The node counts can differ on a reused pool: without -Resize, say so when they were asked for, rather
+        // than run the tasks on fewer or more nodes without a word.
+        var askedDedicated = MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount)) && pool.TargetDedicatedNodes != NodeCount;
+        var askedSpot = MyInvocation.BoundParameters.ContainsKey(nameof(SpotNodeCount)) && pool.TargetSpotNodes != SpotNodeCount;
+        if (pool.Provisioning == nameof(PoolProvisioning.Reused) && (askedDedicated || askedSpot))
+            WriteWarning(pool.AutoScaleEnabled
+                ? $"Pool '{Id}' was reused; its autoscale formula sets its size ({pool.TargetDedicatedNodes} dedicated + {pool.TargetSpotNodes} Spot now). Disable-BwAutoScale first to size it by hand."
+                : $"Pool '{Id}' was reused with {pool.TargetDedicatedNodes} dedicated + {pool.TargetSpotNodes} Spot target node(s), not the {NodeCount} + {SpotNodeCount} asked for. Pass -Resize to resize it, or run Resize-BwPool -Id {Id}.");
+        if (pool.Provisioning == nameof(PoolProvisioning.Created) && AutoScaleFormula is null && NodeCount == 0 && SpotNodeCount == 0)
+            WriteWarning($"Pool '{Id}' has no nodes: its tasks wait until you resize it (Resize-BwPool -Id {Id} -NodeCount n or -SpotNodeCount n) or enable autoscale.");
+        if (pool.LastAutoScaleRun is { Succeeded: false } run)
+            WriteWarning($"Pool '{Id}' was created with autoscale, but the formula's evaluation failed ({run.ErrorCode}): {run.ErrorMessage}");
+        WriteObject(pool);
     }
 }

@@ -20,19 +20,12 @@ public sealed class RemoveBwPoolCommand : BwCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore() => ForEachTarget(Id, id =>
     {
-        foreach (var id in Id)
-        {
-            if (!ConfirmDestructive($"pool '{id}'", "Delete Batch pool", $"Delete pool '{id}' and every node in it?", Force)) continue;
-            var context = ResolveContext();
-            try
-            {
-                WriteVerbose($"DELETE /pools/{id}");
-                Run(ct => new PoolOperations(context).DeletePoolAsync(id, ct));
-                if (PassThru) WriteObject(id);
-            }
-            catch (BwException e) { WriteError(e); }
-        }
-    }
+        if (!ConfirmDestructive($"pool '{id}'", "Delete Batch pool", $"Delete pool '{id}' and every node in it?", Force)) return;
+        var context = ResolveContext();
+        WriteVerbose($"DELETE /pools/{id}");
+        Run(ct => new PoolOperations(context).DeletePoolAsync(id, ct));
+        if (PassThru) WriteObject(id);
+    });
 }

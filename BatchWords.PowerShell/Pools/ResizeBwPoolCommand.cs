@@ -44,35 +44,25 @@ public sealed class ResizeBwPoolCommand : BwCmdlet
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         int? dedicated = MyInvocation.BoundParameters.ContainsKey(nameof(NodeCount)) ? NodeCount : null;
         int? spot = MyInvocation.BoundParameters.ContainsKey(nameof(SpotNodeCount)) ? SpotNodeCount : null;
         if (dedicated is null && spot is null)
-        {
-            WriteError(InvalidArgument("NoTargetGiven", "Neither -NodeCount nor -SpotNodeCount was given.", Id, "Pass -NodeCount, -SpotNodeCount or both."));
-            return;
-        }
+            throw new BwException(BwErrorKind.InvalidArgument, BwErrorIds.NoTargetGiven, "Neither -NodeCount nor -SpotNodeCount was given.", Id, "Pass -NodeCount, -SpotNodeCount or both.");
         if (Timeout <= TimeSpan.Zero)
-        {
-            WriteError(InvalidArgument("InvalidTimeout", $"A timeout of {Timeout} is not allowed.", Timeout, "Pass a positive -Timeout such as 00:15:00."));
-            return;
-        }
+            throw new BwException(BwErrorKind.InvalidArgument, BwErrorIds.InvalidTimeout, $"A timeout of {Timeout} is not allowed.", Timeout, "Pass a positive -Timeout such as 00:15:00.");
         var what = $"dedicated {(dedicated?.ToString() ?? "unchanged")}, Spot {(spot?.ToString() ?? "unchanged")}, {NodeDeallocationOption ?? "requeue"}";
         if (!ShouldProcess($"pool '{Id}' ({what})", "Resize Batch pool")) return;
 
         var context = ResolveContext();
         var scaling = new PoolScaling(context);
-        try
+        Run(ct => scaling.ResizeAsync(new PoolResizeRequest
         {
-            Run(ct => scaling.ResizeAsync(new PoolResizeRequest
-            {
-                Id = Id, DedicatedNodeCount = dedicated, SpotNodeCount = spot, NodeDeallocationOption = NodeDeallocationOption,
-                ResizeTimeout = ResizeTimeout, Log = VerboseLog,
-            }, ct));
-            if (Wait) Run(ct => scaling.WaitUntilSteadyAsync(Id, Timeout, VerboseLog, ct));
-            foreach (var pool in Stream(new PoolOperations(context).GetPoolsAsync(Id, StopToken))) WriteObject(pool);
-        }
-        catch (BwException e) { WriteError(e); }
+            Id = Id, DedicatedNodeCount = dedicated, SpotNodeCount = spot, NodeDeallocationOption = NodeDeallocationOption,
+            ResizeTimeout = ResizeTimeout, Log = VerboseLog,
+        }, ct));
+        if (Wait) Run(ct => scaling.WaitUntilSteadyAsync(Id, Timeout, VerboseLog, ct));
+        foreach (var pool in Stream(new PoolOperations(context).GetPoolsAsync(Id, StopToken))) WriteObject(pool);
     }
 }

@@ -21,17 +21,14 @@ public sealed class TestBwAutoScaleCommand : BwCmdlet
     [ValidateNotNullOrEmpty]
     public string AutoScaleFormula { get; set; } = "";
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var context = ResolveContext();
-        try
-        {
-            var run = Run(ct => new PoolScaling(context).EvaluateAsync(Id, AutoScaleFormula, ct));
-            if (!run.Succeeded)
-                WriteError(ToErrorRecord(new BwException(BwErrorKind.InvalidArgument, "AutoScaleFormulaFailed",
-                    $"The formula failed on pool '{Id}' ({run.ErrorCode}): {run.ErrorMessage}", AutoScaleFormula, "Correct the formula and test it again.")));
-            WriteObject(run);
-        }
-        catch (BwException e) { WriteError(e); }
+        var run = Run(ct => new PoolScaling(context).EvaluateAsync(Id, AutoScaleFormula, ct));
+        // The evaluation is the result (it is emitted too): its failure is reported, not thrown.
+        if (!run.Succeeded)
+            WriteError(new BwException(BwErrorKind.InvalidArgument, BwErrorIds.AutoScaleFormulaFailed,
+                $"The formula failed on pool '{Id}' ({run.ErrorCode}): {run.ErrorMessage}", AutoScaleFormula, "Correct the formula and test it again."));
+        WriteObject(run);
     }
 }

@@ -17,17 +17,13 @@ public sealed class GetBwContainerCommand : BwCmdlet
     [PSDefaultValue(Help = "All containers")]
     public string[]? Name { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var storage = new BwStorageClient(ResolveContext());
-        foreach (var name in Name ?? new string?[] { null })
+        ForEachTarget(Name ?? new string?[] { null }, name =>
         {
             var pattern = name is null ? null : WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            try
-            {
-                foreach (var container in Stream(storage.GetContainersAsync(name, pattern is null ? null : pattern.IsMatch, StopToken))) WriteObject(container);
-            }
-            catch (BwException e) { WriteError(e); }
-        }
+            foreach (var container in Stream(storage.GetContainersAsync(name, pattern is null ? null : pattern.IsMatch, StopToken))) WriteObject(container);
+        });
     }
 }

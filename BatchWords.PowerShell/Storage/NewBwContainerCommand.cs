@@ -13,23 +13,14 @@ public sealed class NewBwContainerCommand : BwCmdlet
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore() => ForEachTarget(Name, name =>
     {
-        foreach (var name in Name)
-        {
-            // Validate before ShouldProcess: -WhatIf on a bad name should say it is bad, not what it would do.
-            if (ContainerNameRules.FindViolation(name) is not null)
-            {
-                try { ContainerNameRules.Validate(name); }
-                catch (BwException error) { WriteError(error); }
-                continue;
-            }
-            if (!ShouldProcess(name, "Create container")) continue;
-            var context = ResolveContext();
-            var client = new BwStorageClient(context);
-            WriteVerbose($"Create container if not exists: PUT {client.GetContainerUri(name)}?restype=container");
-            try { WriteObject(Run(ct => client.CreateContainerAsync(name, ct))); }
-            catch (BwException error) { WriteError(error); }
-        }
-    }
+        // Validate before ShouldProcess: -WhatIf on a bad name should say it is bad, not what it would do.
+        ContainerNameRules.Validate(name);
+        if (!ShouldProcess(name, "Create container")) return;
+        var context = ResolveContext();
+        var client = new BwStorageClient(context);
+        WriteVerbose($"Create container if not exists: PUT {client.GetContainerUri(name)}?restype=container");
+        WriteObject(Run(ct => client.CreateContainerAsync(name, ct)));
+    });
 }

@@ -46,7 +46,7 @@ public sealed class PublishBwInputCommand : BwCmdlet
     [Parameter]
     public TimeSpan SasExpiry { get; set; } = TimeSpan.FromHours(2);
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         foreach (var path in ParameterSetName == LiteralPathSet ? ResolveLiteral() : ResolveWildcards())
         {
@@ -55,7 +55,11 @@ public sealed class PublishBwInputCommand : BwCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    // A failure of the upload as a whole (the container is missing, the account refuses) stops the cmdlet;
+    // the failure of one file is a TransferFailed result, written as a non-terminating error below.
+    protected override bool IsTerminating(BwException error) => true;
+
+    protected override void EndProcessingCore()
     {
         if (_paths.Count == 0) return;
         var client = new BwStorageClient(ResolveContext());
@@ -77,7 +81,6 @@ public sealed class PublishBwInputCommand : BwCmdlet
                 }
             }
         }
-        catch (BwException error) { ThrowTerminatingError(error); }
         finally { WriteProgress(progress.Complete()); }
     }
 
@@ -102,7 +105,7 @@ public sealed class PublishBwInputCommand : BwCmdlet
             // The provider answers a wildcard that matches nothing with no paths and no error; uploading
             // nothing without a word would hide a typo in the pattern.
             if (resolved.Count == 0)
-                WriteError(new BwException(BwErrorKind.ObjectNotFound, "InputFileNotFound",
+                WriteError(new BwException(BwErrorKind.ObjectNotFound, BwErrorIds.InputFileNotFound,
                     $"No file matches '{path}'.", path, "Check the path and the wildcard."));
             foreach (var file in resolved) yield return file;
         }

@@ -67,7 +67,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = 8;
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var names = BlobName?.Where(n => !string.IsNullOrEmpty(n)).ToArray();
         var known = _pending.Find(p => string.Equals(p.Container, Container, StringComparison.Ordinal) && ReferenceEquals(p.Context, RecordContext));
@@ -79,12 +79,7 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
             return;
         }
         var destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
-        if (ContainerNameRules.FindViolation(Container) is not null)
-        {
-            try { ContainerNameRules.Validate(Container); }
-            catch (BwException error) { WriteError(error); }
-            return;
-        }
+        ContainerNameRules.Validate(Container);
         // The context is taken per object: a piped object carries its own (-Context binds by property name), and
         // same-named containers of two accounts are two downloads.
         var what = names is { Length: > 0 } ? $"Download {names.Length} blob(s)" : "Download every blob";
@@ -100,10 +95,8 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
         }
     }
 
-    protected override void EndProcessing()
-    {
-        foreach (var pending in _pending) Download(new BwStorageClient(pending.Context), pending);
-    }
+    protected override void EndProcessingCore()
+        => ForEachTarget(_pending, pending => Download(new BwStorageClient(pending.Context), pending));
 
     /// <summary>
     /// Emits the file as the FileSystem provider's item, so it formats as Get-Item's does (Mode, LastWriteTime,
@@ -146,7 +139,6 @@ public sealed class ReceiveBwOutputCommand : BwCmdlet
                 }
             }
         }
-        catch (BwException error) { WriteError(error); }
         finally { WriteProgress(progress.Complete()); }
     }
 }

@@ -29,36 +29,23 @@ public sealed class RemoveBwContainerCommand : BwCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
-        foreach (var name in Name)
+        ForEachTarget(Name, name =>
         {
-            if (ContainerNameRules.FindViolation(name) is not null)
-            {
-                try { ContainerNameRules.Validate(name); }
-                catch (BwException error) { WriteError(error); }
-                continue;
-            }
-            if (!ConfirmDestructive(name, "Remove container", $"Remove container '{name}' and every blob in it?", Force)) continue;
+            ContainerNameRules.Validate(name);
+            if (!ConfirmDestructive(name, "Remove container", $"Remove container '{name}' and every blob in it?", Force)) return;
 
             var context = ResolveContext();
             if (!_guards.TryGetValue(context, out var guard)) _guards[context] = guard = new ContainerRemovalGuard(context);
             var check = Run(ct => guard.CheckAsync(name, Force, ct));
             if (check.Warning is not null) WriteWarning(check.Warning);
-            if (check.Refusal is not null)
-            {
-                WriteError(check.Refusal);
-                continue;
-            }
+            if (check.Refusal is not null) throw check.Refusal;
             var client = new BwStorageClient(context);
             var uri = client.GetContainerUri(name);
             WriteVerbose($"Delete container: DELETE {uri}?restype=container");
-            try
-            {
-                Run(ct => client.DeleteContainerAsync(name, ct));
-                if (PassThru) WriteObject(new BwContainer(name, ContainerStatus.Removed, uri, context));
-            }
-            catch (BwException error) { WriteError(error); }
-        }
+            Run(ct => client.DeleteContainerAsync(name, ct));
+            if (PassThru) WriteObject(new BwContainer(name, ContainerStatus.Removed, uri, context));
+        });
     }
 }

@@ -24,13 +24,9 @@ public sealed class GetBwTaskCommand : BwCmdlet
     [ValidateNotNullOrEmpty]
     public string? Filter { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var context = ResolveContext();
-        try
-        {
-            foreach (var task in Stream(new JobOperations(context).GetTasksAsync(JobId, TaskId, Filter, StopToken))) WriteObject(task);
-        }
-        catch (BwException e) { WriteError(e); }
+        foreach (var task in Stream(new JobOperations(context).GetTasksAsync(JobId, TaskId, Filter, StopToken))) WriteObject(task);
     }
 }

@@ -26,11 +26,10 @@ public sealed class GetBwTaskLogCommand : BwCmdlet
     [ValidateSet("stdout", "stderr", IgnoreCase = true)]
     public string Stream { get; set; } = "stdout";
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var context = ResolveContext();
-        try { WriteObject(Run(ct => new TaskLogReader(context).ReadAsync(JobId, TaskId, ToStream(Stream), ct))); }
-        catch (BwException e) { WriteError(e); }
+        WriteObject(Run(ct => new TaskLogReader(context).ReadAsync(JobId, TaskId, ToStream(Stream), ct)));
     }
 
     private static TaskLogStream ToStream(string name)

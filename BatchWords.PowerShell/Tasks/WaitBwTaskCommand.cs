@@ -49,7 +49,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
     [PSDefaultValue(Help = "20 minutes (00:20:00)")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecordCore()
     {
         var job = new AwaitedJob(RecordContext, JobId);
         if (!_awaited.TryGetValue(job, out var ids))
@@ -62,13 +62,15 @@ public sealed class WaitBwTaskCommand : BwCmdlet
         else ids.UnionWith(named);
     }
 
-    protected override void EndProcessing()
+    // A timeout is not terminating: the tasks that did complete were emitted, and the cmdlets after this one
+    // (Receive-BwOutput downloads in its EndProcessing) must still get to run on them. With -ErrorAction Stop it
+    // stops the pipeline like any error. Later jobs still get one poll each, so their completed tasks are emitted
+    // too (and each unfinished job is named in an error of its own). Any other failure stops the cmdlet.
+    protected override bool IsTerminating(BwException error) => error.ErrorId != BwErrorIds.WaitTimedOut;
+
+    protected override void EndProcessingCore()
     {
-        if (WaitTimeoutBudget.FindViolation(Timeout) is { } invalid)
-        {
-            ThrowTerminatingError(invalid);
-            return;
-        }
+        if (WaitTimeoutBudget.FindViolation(Timeout) is { } invalid) throw invalid;
         var request = new MultiJobWaitRequest
         {
             Jobs = _jobOrder.Select(job => new JobToAwait(job.JobId, _wholeJobs.Contains(job) ? null : _awaited[job]) { Context = ResolveContext(job.Context) }).ToList(),
@@ -98,9 +100,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                         if (!f.Task.Succeeded) WriteError(f.ToFailure());
                         WriteObject(f.Task);
                         break;
-                    // A timeout is not terminating: the tasks that did complete were emitted above, and the cmdlets
-                    // after this one (Receive-BwOutput downloads in its EndProcessing) must still get to run on them.
-                    // With -ErrorAction Stop it stops the pipeline like any error.
+                    // A job's timeout comes as a result, not thrown: written non-terminating (see IsTerminating).
                     case JobWaitEnded ended:
                         if (ended.TimedOut is not null) WriteError(ended.TimedOut);
                         CompleteProgress(ended.JobNumber, ended.JobId);
@@ -109,7 +109,6 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                 }
             }
         }
-        catch (BwException e) { ThrowTerminatingError(e); }
         finally
         {
             if (open is not null) CompleteProgress(open.JobNumber, open.JobId);

@@ -69,18 +69,22 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
 
     private bool StopRequested => StopToken.IsCancellationRequested;
 
-    protected override void EndProcessing()
+    // A failed step ends the run (after the cleanup below); steps whose failure the run survives write their own
+    // non-terminating errors.
+    protected override bool IsTerminating(BwException error) => true;
+
+    protected override void EndProcessingCore()
     {
         try { RunTutorial(); }
         // Ctrl+C, a terminating error of the run (ThrowTerminatingError unwinds as a RuntimeException) and a failed
         // Core call meet here: the job is ended if tasks of this run may be running, and what is left is named.
+        // The error itself goes on to the base's mapping.
         catch (Exception e) when (e is RuntimeException or BwException)
         {
             var jobEnded = _run is not null && (StopRequested || _tasksMayRun) && _run.TryTerminateCreatedJobAsync().GetAwaiter().GetResult();
             ReportLeftovers(jobEnded);
-            if (e is not BwException error) throw;
-            if (StopRequested) throw new PipelineStoppedException();
-            ThrowTerminatingError(error);
+            if (e is BwException && StopRequested) throw new PipelineStoppedException();
+            throw;
         }
     }
 
@@ -325,7 +329,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             var samples = System.IO.Path.Combine(MyInvocation.MyCommand.Module?.ModuleBase ?? "", "samples");
             if (Directory.Exists(samples)) result.AddRange(Directory.GetFiles(samples, "*.txt").OrderBy(f => f, StringComparer.Ordinal));
             if (result.Count == 0)
-                throw new BwException(BwErrorKind.InvalidArgument, "NoSampleTexts", $"No -Path was given and the module has no sample texts in '{samples}'.", samples, "Pass -Path with the text files to count.");
+                throw new BwException(BwErrorKind.InvalidArgument, BwErrorIds.NoSampleTexts, $"No -Path was given and the module has no sample texts in '{samples}'.", samples, "Pass -Path with the text files to count.");
             return result;
         }
         foreach (var path in Path)
@@ -342,7 +346,7 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
             }
         }
         if (result.Count == 0)
-            throw new BwException(BwErrorKind.InvalidArgument, "NoInputs", "None of the given paths names a file.", Path, "Pass -Path with existing text files.");
+            throw new BwException(BwErrorKind.InvalidArgument, BwErrorIds.NoInputs, "None of the given paths names a file.", Path, "Pass -Path with existing text files.");
         return result;
     }
 
@@ -359,5 +363,5 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     }
 
     private static BwException Stopped(string message)
-        => new(BwErrorKind.InvalidOperation, "TutorialStopped", message, null, "Fix the error above and run Invoke-BwTutorial again.");
+        => new(BwErrorKind.InvalidOperation, BwErrorIds.TutorialStopped, message, null, "Fix the error above and run Invoke-BwTutorial again.");
 }

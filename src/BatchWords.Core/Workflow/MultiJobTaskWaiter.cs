@@ -67,7 +67,7 @@ public sealed class MultiJobTaskWaiter
                         if (!await events.MoveNextAsync().ConfigureAwait(false)) break;
                         next = events.Current;
                     }
-                    catch (BwException e) when (e.ErrorId == "WaitTimedOut")
+                    catch (BwException e) when (e.ErrorId == BwErrorIds.WaitTimedOut)
                     {
                         timedOut = e;
                         break;

@@ -53,7 +53,7 @@ public sealed class TutorialRun
         var outputs = inputFiles.Select(f => TaskCommandLine.OutputNameFor(Path.GetFileName(f))).ToList();
         var taken = await Storage.GetExistingBlobNamesAsync(OutputContainer, outputs, cancellationToken).ConfigureAwait(false);
         if (taken.Count > 0)
-            throw new BwException(BwErrorKind.ResourceExists, "OutputBlobExists",
+            throw new BwException(BwErrorKind.ResourceExists, BwErrorIds.OutputBlobExists,
                 $"Container '{OutputContainer}' existed before this run and already holds {string.Join(", ", taken.Select(t => $"'{t}'"))}, which this run's tasks would overwrite; nothing was run.",
                 OutputContainer, "Pass another -JobId (the run's containers are named after it), or move those blobs away.");
     }
