@@ -89,11 +89,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                         open = started;
                         break;
                     case JobWaitProgress p:
-                        WriteProgress(new ProgressRecord(p.JobNumber, WaitProgressText.Activity(p.JobId), WaitProgressText.Status(p.Counts, p.Elapsed, p.Timeout))
-                        {
-                            PercentComplete = p.Counts.Total == 0 ? 100 : p.Counts.Completed * 100 / p.Counts.Total,
-                            SecondsRemaining = p.SecondsRemaining,
-                        });
+                        WriteProgress(WaitProgressRecords.Poll(p.JobNumber, p.JobId, p.Counts, p.Elapsed, p.Timeout));
                         break;
                     case TaskFinished f:
                         _finished.Add(f.Task);
@@ -103,7 +99,7 @@ public sealed class WaitBwTaskCommand : BwCmdlet
                     // A job's timeout comes as a result, not thrown: written non-terminating (see IsTerminating).
                     case JobWaitEnded ended:
                         if (ended.TimedOut is not null) WriteError(ended.TimedOut);
-                        CompleteProgress(ended.JobNumber, ended.JobId);
+                        WriteProgress(WaitProgressRecords.Done(ended.JobNumber, ended.JobId));
                         open = null;
                         break;
                 }
@@ -111,13 +107,10 @@ public sealed class WaitBwTaskCommand : BwCmdlet
         }
         finally
         {
-            if (open is not null) CompleteProgress(open.JobNumber, open.JobId);
+            if (open is not null) WriteProgress(WaitProgressRecords.Done(open.JobNumber, open.JobId));
         }
         ReportRequeues();
     }
-
-    private void CompleteProgress(int jobNumber, string jobId)
-        => WriteProgress(new ProgressRecord(jobNumber, WaitProgressText.Activity(jobId), "Done") { RecordType = ProgressRecordType.Completed });
 
     // Requeues (node preempted or removed) are not failures; they are counted and reported once at the end.
     private readonly List<BwTask> _finished = new();

@@ -213,28 +213,17 @@ public sealed class InvokeBwTutorialCommand : BwCmdlet
     private List<BwTask> Wait(BwContext context, string jobId, IReadOnlyList<BwTask> tasks)
     {
         var request = new WaitRequest { JobId = jobId, TaskIds = tasks.Select(t => t.TaskId).ToList(), Timeout = Timeout, Log = VerboseLog };
-        var activity = WaitProgressText.Activity(jobId);
-        // The same countdown as Wait-BwTask's (the progress bar's time left, and the text's).
-        var budget = new WaitTimeoutBudget(Timeout);
         var finished = new List<BwTask>();
         foreach (var e in Stream(new TaskWaiter(context).WaitAsync(request, StopToken)))
         {
-            if (e is WaitProgress p)
-            {
-                var elapsed = budget.Elapsed;
-                WriteProgress(new ProgressRecord(3, activity, WaitProgressText.Status(p, elapsed, Timeout))
-                {
-                    PercentComplete = p.Completed * 100 / Math.Max(1, p.Total),
-                    SecondsRemaining = budget.SecondsRemainingAt(elapsed),
-                });
-            }
+            if (e is WaitProgress p) WriteProgress(WaitProgressRecords.Poll(3, jobId, p, p.Elapsed, p.Timeout));
             else if (e is TaskFinished f)
             {
                 finished.Add(f.Task);
                 if (!f.Task.Succeeded) WriteError(f.ToFailure());
             }
         }
-        WriteProgress(new ProgressRecord(3, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        WriteProgress(WaitProgressRecords.Done(3, jobId));
         return finished;
     }
 

@@ -21,12 +21,9 @@ internal static class LocalServiceInstances
         var folders = new HashSet<string>(StringComparer.Ordinal) { Path.TrimEndingDirectorySeparator(dataDirectory) };
         if (RealPath(dataDirectory) is { } realFolder) folders.Add(realFolder);
         var lockPath = RealPath(Path.Combine(dataDirectory, identity.DataLockFileName));
-        var self = Environment.ProcessId;
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, arguments) in OtherProcesses())
         {
-            if (!int.TryParse(Path.GetFileName(entry), out var pid) || pid == self) continue;
-            var arguments = Arguments(pid);
-            if (arguments is null || !arguments.Any(a => a.Contains(identity.CommandLineMarker, StringComparison.Ordinal))) continue;
+            if (!arguments.Any(a => a.Contains(identity.CommandLineMarker, StringComparison.Ordinal))) continue;
             if (arguments.Any(folders.Contains) || (lockPath is not null && HasOpen(pid, lockPath)))
                 if (ProcessSignals.IsAlive(pid)) found.Add(pid);
         }
@@ -43,16 +40,9 @@ internal static class LocalServiceInstances
         if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc")) return Array.Empty<int>();
         var prefixes = new List<string> { Path.TrimEndingDirectorySeparator(programFolder) + "/" };
         if (RealPath(programFolder) is { } real) prefixes.Add(Path.TrimEndingDirectorySeparator(real) + "/");
-        var found = new SortedSet<int>();
-        var self = Environment.ProcessId;
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(entry), out var pid) || pid == self) continue;
-            var arguments = Arguments(pid);
-            if (arguments is not null && arguments.Any(a => prefixes.Any(p => a.StartsWith(p, StringComparison.Ordinal))) && ProcessSignals.IsAlive(pid))
-                found.Add(pid);
-        }
-        return found.ToList();
+        return OtherProcesses()
+            .Where(p => p.Arguments.Any(a => prefixes.Any(prefix => a.StartsWith(prefix, StringComparison.Ordinal))) && ProcessSignals.IsAlive(p.Pid))
+            .Select(p => p.Pid).Order().ToList();
     }
 
     /// <summary>Pids are reused: where /proc exists, the process must still be the one we started.</summary>
@@ -60,6 +50,15 @@ internal static class LocalServiceInstances
     {
         var commandLine = ProcessSignals.CommandLine(pid);
         return commandLine is null || commandLine.Contains(marker, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every process in /proc but this one whose command line can be read (ours; others' exit or hide it).</summary>
+    private static IEnumerable<(int Pid, string[] Arguments)> OtherProcesses()
+    {
+        var self = Environment.ProcessId;
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(entry), out var pid) && pid != self && Arguments(pid) is { } arguments)
+                yield return (pid, arguments);
     }
 
     private static string[]? Arguments(int pid)

@@ -229,13 +229,8 @@ internal sealed class LocalServiceLauncher
     private async Task<IDisposable> LockAsync(string name, CancellationToken cancellationToken)
     {
         CreatePrivateDirectory(_stateDirectory);
-        var path = Path.Combine(_stateDirectory, name + ".lock");
-        var deadline = DateTime.UtcNow + _startTimeout + StopTimeout;
-        while (true)
-        {
-            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException) when (DateTime.UtcNow < deadline) { await Task.Delay(200, cancellationToken).ConfigureAwait(false); }
-        }
+        return await ExclusiveFileLock.AcquireAsync(Path.Combine(_stateDirectory, name + ".lock"), _startTimeout + StopTimeout,
+            TimeSpan.FromMilliseconds(200), null, cancellationToken).ConfigureAwait(false);
     }
 
     internal static void CreatePrivateDirectory(string path)

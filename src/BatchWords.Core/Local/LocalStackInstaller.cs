@@ -113,23 +113,17 @@ public sealed class LocalStackInstaller
     {
         LocalServiceLauncher.CreatePrivateDirectory(_home);
         var path = Path.Combine(_home, "azurite.install.lock");
-        var deadline = DateTime.UtcNow + NpmTimeout;
-        var reported = false;
-        while (true)
+        try
         {
-            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                if (!reported) progress?.Report(new LocalStackInstallStep($"Waiting for another Install-BwLocalStack into {InstallDirectory} to finish", 2));
-                reported = true;
-                await Task.Delay(500, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                throw new BwException(BwErrorKind.OperationTimeout, BwErrorIds.LocalStackInstallTimeout,
-                    $"Another Install-BwLocalStack has held {path} for {NpmTimeout.TotalMinutes:0} min.", path,
-                    "Wait for the other session's install to end (or end it), then run Install-BwLocalStack again.");
-            }
+            return await ExclusiveFileLock.AcquireAsync(path, NpmTimeout, TimeSpan.FromMilliseconds(500),
+                () => progress?.Report(new LocalStackInstallStep($"Waiting for another Install-BwLocalStack into {InstallDirectory} to finish", 2)),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            throw new BwException(BwErrorKind.OperationTimeout, BwErrorIds.LocalStackInstallTimeout,
+                $"Another Install-BwLocalStack has held {path} for {NpmTimeout.TotalMinutes:0} min.", path,
+                "Wait for the other session's install to end (or end it), then run Install-BwLocalStack again.");
         }
     }
 

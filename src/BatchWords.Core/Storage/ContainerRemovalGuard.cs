@@ -44,7 +44,7 @@ public sealed class ContainerRemovalGuard
         if (force)
             return new ContainerRemovalCheck(
                 $"Container '{container}' is used by the start task of pool(s) '{list}': nodes that join or reboot will fail their start task. Removing it because -Force was given.", null);
-        return new ContainerRemovalCheck(null, new BwException(BwErrorKind.InvalidOperation, "ContainerUsedByPool",
+        return new ContainerRemovalCheck(null, new BwException(BwErrorKind.InvalidOperation, BwErrorIds.ContainerUsedByPool,
             $"Container '{container}' was not removed: the start task of pool(s) '{list}' downloads from it, so nodes that join or reboot later would fail their start task.",
             container, $"Remove the pool first (Remove-BwPool -Id {pools[0]}), or pass -Force to remove the container anyway."));
     }

@@ -24,7 +24,7 @@ public sealed class FailedTaskOutputs
 
     /// <summary>The warning to write instead of the failure's error, or null when it stays an error.</summary>
     public string? WarningFor(TransferFailed failure, string container)
-        => failure.Error.ErrorId == "OutputBlobNotFound" && Contains(failure.Item)
+        => failure.Error.ErrorId == BwErrorIds.OutputBlobNotFound && Contains(failure.Item)
             ? $"No output '{failure.Item}' in container '{container}': its task failed (reported by Wait-BwTask with its exit code and stderr), so it uploaded nothing."
             : null;
 }

@@ -12,14 +12,6 @@ public sealed class MultiJobTaskWaiter
     private readonly Func<JobToAwait, WaitRequest, CancellationToken, IAsyncEnumerable<WaitEvent>> _waitForJob;
     private readonly TimeProvider _time;
 
-    /// <summary>Waits on every job in <paramref name="context"/>'s account, unless the job names its own (<see cref="JobToAwait.Context"/>).</summary>
-    public MultiJobTaskWaiter(BwContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        _waitForJob = (job, single, ct) => new TaskWaiter(job.Context ?? context).WaitAsync(single, ct);
-        _time = TimeProvider.System;
-    }
-
     /// <summary>
     /// Waits on each job in the account it names (<see cref="JobToAwait.Context"/>): piped objects carry their own
     /// context, so one Wait-BwTask can wait on same-named jobs of two accounts under one timeout.
@@ -27,7 +19,7 @@ public sealed class MultiJobTaskWaiter
     public MultiJobTaskWaiter()
     {
         _waitForJob = (job, single, ct) => new TaskWaiter(job.Context
-            ?? throw new ArgumentException($"Job '{job.JobId}' names no context, and this waiter has no default one.", nameof(job))).WaitAsync(single, ct);
+            ?? throw new ArgumentException($"Job '{job.JobId}' names no context.", nameof(job))).WaitAsync(single, ct);
         _time = TimeProvider.System;
     }
 
@@ -73,14 +65,7 @@ public sealed class MultiJobTaskWaiter
                         break;
                     }
                     if (next is WaitProgress counts)
-                    {
-                        var elapsed = budget.Elapsed;
-                        yield return new JobWaitProgress
-                        {
-                            JobNumber = jobNumber, JobId = job.JobId, Counts = counts,
-                            Elapsed = elapsed, Timeout = budget.Timeout, SecondsRemaining = budget.SecondsRemainingAt(elapsed),
-                        };
-                    }
+                        yield return new JobWaitProgress { JobNumber = jobNumber, JobId = job.JobId, Counts = counts, Elapsed = budget.Elapsed, Timeout = budget.Timeout };
                     else yield return next;
                 }
             }
@@ -106,7 +91,7 @@ public sealed class MultiJobWaitRequest
 /// <summary>One job to wait on: some of its tasks, or (TaskIds null or empty) all of them.</summary>
 public sealed record JobToAwait(string JobId, IReadOnlyCollection<string>? TaskIds = null)
 {
-    /// <summary>The account the job is in; null for the waiter's own context.</summary>
+    /// <summary>The account the job is in (required by the public waiter; scripted waiters in tests ignore it).</summary>
     public BwContext? Context { get; init; }
 }
 
@@ -125,7 +110,9 @@ public sealed class JobWaitProgress : WaitEvent
     public required WaitProgress Counts { get; init; }
     public TimeSpan Elapsed { get; init; }
     public TimeSpan Timeout { get; init; }
-    public int SecondsRemaining { get; init; }
+
+    /// <summary>Whole seconds left of the whole wait, never negative (derived from Elapsed and Timeout).</summary>
+    public int SecondsRemaining => WaitProgressText.SecondsLeft(Elapsed, Timeout);
 }
 
 /// <summary>The wait on one job is over: every awaited task completed, or (TimedOut) the budget ran out first.</summary>

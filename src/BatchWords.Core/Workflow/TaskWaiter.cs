@@ -54,8 +54,7 @@ public sealed class TaskWaiter
     {
         BatchIds.Validate(request.JobId, "Job");
         foreach (var id in request.TaskIds ?? Array.Empty<string>()) BatchIds.Validate(id, "Task");
-        if (request.Timeout <= TimeSpan.Zero)
-            throw new BwException(BwErrorKind.InvalidArgument, "InvalidTimeout", $"A timeout of {request.Timeout} is not allowed.", request.Timeout, "Pass a positive -Timeout such as 00:20:00.");
+        if (WaitTimeoutBudget.FindViolation(request.Timeout) is { } invalid) throw invalid;
 
         var wanted = request.TaskIds is { Count: > 0 } ids ? new HashSet<string>(ids, StringComparer.OrdinalIgnoreCase) : null;
         // Awaited tasks not reported yet (null: the whole job, whose size the counts tell).

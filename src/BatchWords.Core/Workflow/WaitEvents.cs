@@ -34,7 +34,7 @@ public sealed class TaskFinished : WaitEvent
         var message = $"Task '{Task.TaskId}' of job '{Task.JobId}' failed ({how}{(Task.FailureCode is null ? "" : $", {Task.FailureCode}")})"
             + (Task.FailureMessage is null ? "." : $": {Task.FailureMessage}")
             + (StderrTail is null ? "" : $"\nstderr:\n{StderrTail}");
-        return new BwException(BwErrorKind.TaskFailed, "TaskFailed", message, Task,
+        return new BwException(BwErrorKind.TaskFailed, BwErrorIds.TaskFailed, message, Task,
             $"Read the whole log with Get-BwTaskLog -JobId {Task.JobId} -TaskId {Task.TaskId} -Stream Stderr.");
     }
 }

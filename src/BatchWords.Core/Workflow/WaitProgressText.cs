@@ -23,6 +23,9 @@ public static class WaitProgressText
     public static string Status(WaitProgress progress, TimeSpan elapsed, TimeSpan timeout)
         => $"{TimeLeft(elapsed, timeout)} left, {progress.Completed}/{progress.Total} done, {progress.Failed} failed";
 
+    /// <summary>Whole seconds left (cut, never negative): Write-Progress's SecondsRemaining.</summary>
+    public static int SecondsLeft(TimeSpan elapsed, TimeSpan timeout) => (int)Math.Max(0, (timeout - elapsed).TotalSeconds);
+
     /// <summary>The time left as m:ss, or h:mm:ss from an hour on; never negative.</summary>
     public static string TimeLeft(TimeSpan elapsed, TimeSpan timeout)
     {

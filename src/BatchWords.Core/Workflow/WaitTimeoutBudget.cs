@@ -29,7 +29,7 @@ public sealed class WaitTimeoutBudget
 
     /// <summary>The InvalidTimeout error for a timeout that is zero or negative, else null.</summary>
     public static BwException? FindViolation(TimeSpan timeout) => timeout > TimeSpan.Zero ? null
-        : new BwException(BwErrorKind.InvalidArgument, "InvalidTimeout", $"A timeout of {timeout} is not allowed.", timeout, "Pass a positive -Timeout such as 00:20:00.");
+        : new BwException(BwErrorKind.InvalidArgument, BwErrorIds.InvalidTimeout, $"A timeout of {timeout} is not allowed.", timeout, "Pass a positive -Timeout such as 00:20:00.");
 
     /// <summary>The whole budget, as given.</summary>
     public TimeSpan Timeout { get; }
@@ -49,5 +49,5 @@ public sealed class WaitTimeoutBudget
     }
 
     /// <summary>Whole seconds left at <paramref name="elapsed"/> (cut, never negative), for Write-Progress's SecondsRemaining.</summary>
-    public int SecondsRemainingAt(TimeSpan elapsed) => (int)Math.Max(0, (Timeout - elapsed).TotalSeconds);
+    public int SecondsRemainingAt(TimeSpan elapsed) => WaitProgressText.SecondsLeft(elapsed, Timeout);
 }
